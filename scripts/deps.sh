@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything ptscope needs from Debian's archive and unpack the
+# kselftest framework from linux-source-6.12.  Idempotent and quiet on a
+# warm machine: apt is only called for packages that are missing.
+set -euo pipefail
+
+. "$(dirname "$0")/lib.sh"
+
+packages=(
+	build-essential pkg-config libmnl-dev
+	qemu-system-x86 busybox-static cpio coreutils xz-utils
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-image-amd64 linux-headers-amd64
+	linux-source-6.12
+	bc flex bison libelf-dev libssl-dev dwarves rsync kmod
+	codespell python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q '^install ok installed$' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# Kernel images pull in initramfs-tools and bootloader hooks that are
+	# useless here: the guests boot our own busybox initramfs.
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends \
+		-o Dpkg::Options::=--force-confdef \
+		-o Dpkg::Options::=--force-confold "${missing[@]}"
+fi
+
+# Only the selftest framework is needed from the 140 MB source tarball on
+# every run; the debug kernel build unpacks the rest (scripts/debug-kernel).
+tarball=$(ls /usr/src/linux-source-6.12.tar.xz)
+stamp="$KSFT_DIR/.from-$(stat -c %Y "$tarball")"
+if [ ! -e "$stamp" ]; then
+	echo "deps: unpacking kselftest framework into $KSFT_DIR"
+	rm -rf "$KSFT_DIR"
+	mkdir -p "$KSFT_DIR"
+	tar -xJf "$tarball" -C "$KSFT_DIR" --strip-components=1 \
+		linux-source-6.12/tools/testing/selftests/kselftest.h \
+		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.12/tools/testing/selftests/lib.mk \
+		linux-source-6.12/tools/testing/selftests/kselftest \
+		linux-source-6.12/tools/testing/selftests/run_kselftest.sh \
+		linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch
+	touch "$stamp"
+fi
+echo "deps: ok"
