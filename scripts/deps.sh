@@ -26,11 +26,11 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	# Kernel images pull in initramfs-tools and bootloader hooks that are
-	# useless here: the guests boot our own busybox initramfs.
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends \
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	# A config-file question would stop an unattended run: keep old files.
+	$sudo apt-get update -q
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		-o Dpkg::Options::=--force-confdef \
 		-o Dpkg::Options::=--force-confold "${missing[@]}"
 fi

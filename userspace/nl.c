@@ -81,7 +81,8 @@ int ptscope_nl_open(struct ptscope_nl *nl)
 
 	if (resolve_family(nl) < 0) {
 		if (errno == ENOENT)
-			fprintf(stderr, "ptscope: the ptscope module is not loaded (no generic netlink family \"%s\")\n",
+			fprintf(stderr,
+				"ptscope: module not loaded (no netlink family \"%s\")\n",
 				PTSCOPE_GENL_NAME);
 		else
 			fprintf(stderr, "ptscope: resolving family \"%s\": %s\n",
@@ -89,7 +90,8 @@ int ptscope_nl_open(struct ptscope_nl *nl)
 		goto err;
 	}
 	if (nl->family_version != PTSCOPE_GENL_VERSION) {
-		fprintf(stderr, "ptscope: the loaded module speaks family version %u, this client speaks %u; install matching versions\n",
+		fprintf(stderr,
+			"ptscope: module speaks family version %u, client %u: install matching versions\n",
 			nl->family_version, PTSCOPE_GENL_VERSION);
 		goto err;
 	}

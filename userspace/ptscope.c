@@ -6,6 +6,8 @@
 
 #include "subcommands.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 const char *PROG_NAME = "ptscope";
 
 static const struct {
@@ -22,7 +24,7 @@ static void show_usage(FILE *file)
 
 	fprintf(file, "Usage: %s <cmd> [<args>]\n\n", PROG_NAME);
 	fprintf(file, "Available subcommands:\n");
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		fprintf(file, "  %s: %s\n", subcommands[i].name, subcommands[i].help);
 	fprintf(file, "You may pass `--help' to any of these subcommands to view usage.\n");
 }
@@ -43,7 +45,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++) {
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].fn(argc - 1, argv + 1);
 	}

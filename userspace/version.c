@@ -27,6 +27,10 @@ int version_main(int argc, char *argv[])
 	struct ptscope_nl nl;
 	char module_version[64];
 
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("Usage: %s %s\n", PROG_NAME, argv[0]);
+		return 0;
+	}
 	if (argc > 1) {
 		fprintf(stderr, "Usage: %s %s\n", PROG_NAME, argv[0]);
 		return 2;

@@ -27,6 +27,7 @@ enum ptscope_cmd {
 
 	__PTSCOPE_CMD_MAX
 };
+
 #define PTSCOPE_CMD_MAX (__PTSCOPE_CMD_MAX - 1)
 
 #endif /* _UAPI_LINUX_PTSCOPE_H */
