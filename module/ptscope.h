@@ -3,9 +3,93 @@
 #ifndef _PTSCOPE_H
 #define _PTSCOPE_H
 
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+
+struct pid;
+
+/* target.c */
+struct ptscope_target {
+	struct mm_struct *mm;		/* pinned with mmgrab() */
+	pid_t tgid;			/* in the caller's pid namespace */
+	char comm[TASK_COMM_LEN];
+};
+
+int ptscope_target_get(struct pid *pid, struct ptscope_target *target);
+void ptscope_target_put(struct ptscope_target *target);
+const char *ptscope_target_strerror(int err);
+
+/* region.c */
+struct ptscope_region_cache {
+	const struct inode *inode;	/* file whose VMA group was classified */
+	unsigned long end;		/* where that group ends */
+	bool exec;			/* the group has an executable VMA */
+};
+
+u8 ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *cache);
+const char *ptscope_region_name(unsigned int region);
+
+/* walk.c */
+
+/*
+ * A run: pages contiguous in virtual and physical memory (or in swap) with
+ * equal page size, flags, state and region, all inside one VMA.
+ */
+struct ptscope_run {
+	unsigned long va;
+	unsigned long size;		/* bytes */
+	u64 pa;				/* PRESENT and MIGRATION */
+	u64 swap_offset;		/* SWAP, in pages */
+	u32 swap_type;			/* SWAP */
+	u32 flags;			/* enum ptscope_flag */
+	u8 page_shift;			/* 12, 21 or 30 */
+	u8 state;			/* enum ptscope_state */
+	u8 region;			/* enum ptscope_region */
+};
+
+/*
+ * The cursor of one walk over [addr, end) of an mm.  Walks hold the mm's
+ * mmap_lock (and an mm_users reference) only inside ptscope_walk_next() and
+ * between it and ptscope_walk_pause(), for a bounded amount of work.
+ */
+struct ptscope_walk {
+	struct mm_struct *mm;
+	unsigned long addr;		/* next address to look at */
+	unsigned long end;
+	unsigned long vma_end;		/* end of the VMA being walked */
+	unsigned int budget;		/* entries left before the lock drops */
+	bool locked;
+	bool in_vma;			/* vma_end and region are current */
+	bool have_pending;
+	u8 region;
+	struct ptscope_region_cache region_cache;
+	struct ptscope_run pending;	/* the run being extended */
+};
+
+/* One VMA, as the regions views show it. */
+struct ptscope_vma {
+	unsigned long start;
+	unsigned long end;
+	unsigned long pgoff;
+	vm_flags_t flags;
+	struct file *file;		/* referenced: ptscope_vma_release() */
+	unsigned long resident;		/* present pages, in PAGE_SIZE units */
+	u8 region;
+};
+
+void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
+		       unsigned long start, unsigned long end);
+int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run);
+void ptscope_walk_pause(struct ptscope_walk *walk);
+int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
+		     struct ptscope_vma *vma);
+void ptscope_vma_release(struct ptscope_vma *vma);
+
+/* debugfs.c */
 void ptscope_debugfs_init(void);
 void ptscope_debugfs_uninit(void);
 
+/* netlink.c */
 int ptscope_genl_init(void);
 void ptscope_genl_uninit(void);
 

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table walk: pgd -> p4d -> pud -> pmd -> pte of a user address
+ * space, by hand because walk_page_range() is not exported to modules.
+ * Modelled on arch/x86/mm/dump_pagetables.c (one step per level, runs of
+ * equal neighbours merged as note_page() does) with the locking of
+ * mm/pagewalk.c and the lockless PTE-table access of __pte_offset_map().
+ *
+ * Locking: the walk holds mmap_read_lock and an mm_users reference only for
+ * a bounded number of entries, then drops both, reschedules and checks for
+ * a fatal signal.  Under mmap_read_lock, page tables above the PTE level
+ * under a VMA are never freed (munmap detaches the VMAs before it frees
+ * their tables); a PTE table may be freed by khugepaged's collapse without
+ * the lock, but only after an RCU grace period, so it is read under
+ * rcu_read_lock() from a PMD value read once and checked.
+ */
+
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <uapi/linux/ptscope.h>
+
+#include "compat.h"
+#include "ptscope.h"
+
+/* Page-table entries looked at per hold of mmap_lock. */
+#define PTSCOPE_WALK_BUDGET 4096
+
+void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
+		       unsigned long start, unsigned long end)
+{
+	*walk = (struct ptscope_walk) {
+		.mm = mm,
+		.addr = start,
+		.end = end,
+		.vma_end = start,
+	};
+}
+
+static int walk_lock(struct ptscope_walk *walk)
+{
+	int ret;
+
+	if (!mmget_not_zero(walk->mm))
+		return -ENODATA;
+	ret = mmap_read_lock_killable(walk->mm);
+	if (ret) {
+		mmput(walk->mm);
+		return ret;
+	}
+	walk->locked = true;
+	walk->budget = PTSCOPE_WALK_BUDGET;
+	return 0;
+}
+
+/**
+ * ptscope_walk_pause() - let go of the mm until the next ptscope_walk_next()
+ * @walk: the walk
+ *
+ * Callers pause before anything that may sleep on userspace: a copy to
+ * user memory, sending a netlink message.
+ */
+void ptscope_walk_pause(struct ptscope_walk *walk)
+{
+	if (!walk->locked)
+		return;
+	mmap_read_unlock(walk->mm);
+	mmput(walk->mm);
+	walk->locked = false;
+	/* VMAs, and the files the region cache compares, may change now. */
+	walk->in_vma = false;
+	walk->region_cache.inode = NULL;
+}
+
+static u32 decode_hw_flags(pteval_t bits)
+{
+	u32 flags = 0;
+
+	if (bits & _PAGE_PRESENT)
+		flags |= PTSCOPE_FLAG_PRESENT;
+	if (bits & _PAGE_RW)
+		flags |= PTSCOPE_FLAG_WRITE;
+	if (bits & _PAGE_USER)
+		flags |= PTSCOPE_FLAG_USER;
+	if (bits & _PAGE_ACCESSED)
+		flags |= PTSCOPE_FLAG_ACCESSED;
+	if (bits & _PAGE_DIRTY)
+		flags |= PTSCOPE_FLAG_DIRTY;
+	if (bits & _PAGE_GLOBAL)
+		flags |= PTSCOPE_FLAG_GLOBAL;
+	if (bits & _PAGE_NX)
+		flags |= PTSCOPE_FLAG_NX;
+	if (bits & _PAGE_SOFT_DIRTY)
+		flags |= PTSCOPE_FLAG_SOFT_DIRTY;
+	return flags;
+}
+
+/*
+ * A non-present, non-empty entry.  x86 encodes swap-type entries the same
+ * way at every level (hugetlb reads PMD and PUD entries as pte_t too), so
+ * the PMD and PUD cases come here as a pte_t.
+ */
+static void decode_nonpresent(pte_t pte, struct ptscope_run *leaf)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (pte_swp_soft_dirty(pte))
+		leaf->flags |= PTSCOPE_FLAG_SOFT_DIRTY;
+	if (is_migration_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_MIGRATION;
+		leaf->pa = PFN_PHYS(swp_offset_pfn(entry));
+		if (is_writable_migration_entry(entry))
+			leaf->flags |= PTSCOPE_FLAG_WRITE;
+	} else if (non_swap_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_OTHER;
+	} else {
+		leaf->state = PTSCOPE_STATE_SWAP;
+		leaf->swap_type = swp_type(entry);
+		leaf->swap_offset = swp_offset(entry);
+	}
+}
+
+static bool run_continues(const struct ptscope_run *run,
+			  const struct ptscope_run *leaf)
+{
+	if (run->va + run->size != leaf->va ||
+	    run->page_shift != leaf->page_shift || run->flags != leaf->flags ||
+	    run->state != leaf->state || run->region != leaf->region)
+		return false;
+
+	switch (run->state) {
+	case PTSCOPE_STATE_PRESENT:
+	case PTSCOPE_STATE_MIGRATION:
+		return run->pa + run->size == leaf->pa;
+	case PTSCOPE_STATE_SWAP:
+		return run->swap_type == leaf->swap_type &&
+		       run->swap_offset + (run->size >> PAGE_SHIFT) == leaf->swap_offset;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Add one leaf to the pending run.  Returns true, with the finished run in
+ * @out, when the leaf starts a new run.
+ */
+static bool note_leaf(struct ptscope_walk *walk, const struct ptscope_run *leaf,
+		      struct ptscope_run *out)
+{
+	bool finished = walk->have_pending;
+
+	if (finished && run_continues(&walk->pending, leaf)) {
+		walk->pending.size += leaf->size;
+		return false;
+	}
+	if (finished)
+		*out = walk->pending;
+	walk->pending = *leaf;
+	walk->have_pending = true;
+	return finished;
+}
+
+/* A leaf above the PTE level: one entry for the whole 2 MiB or 1 GiB. */
+static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
+		      unsigned int shift, u64 val, pteval_t bits, unsigned long pfn,
+		      bool present, struct ptscope_run *out)
+{
+	struct ptscope_run leaf = {
+		.va = addr & ~((1UL << shift) - 1),
+		.size = 1UL << shift,
+		.page_shift = shift,
+		.region = walk->region,
+	};
+
+	if (present) {
+		leaf.state = PTSCOPE_STATE_PRESENT;
+		leaf.pa = PFN_PHYS(pfn);
+		leaf.flags = decode_hw_flags(bits) | PTSCOPE_FLAG_HUGE;
+	} else {
+		leaf.flags = PTSCOPE_FLAG_HUGE;
+		decode_nonpresent(__pte(val), &leaf);
+	}
+	walk->addr = leaf.va + leaf.size;
+	walk->budget--;
+	return note_leaf(walk, &leaf, out);
+}
+
+static bool walk_pte_range(struct ptscope_walk *walk, pmd_t pmd,
+			   unsigned long end, struct ptscope_run *out)
+{
+	unsigned long addr = walk->addr;
+	struct ptscope_run leaf = {
+		.size = PAGE_SIZE,
+		.page_shift = PAGE_SHIFT,
+		.region = walk->region,
+	};
+	bool done = false;
+	pte_t *ptep;
+	pte_t pte;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	for (; addr < end && walk->budget && !done; addr += PAGE_SIZE, ptep++) {
+		walk->budget--;
+		pte = ptep_get(ptep);
+		if (pte_none(pte))
+			continue;
+		leaf.va = addr;
+		if (pte_present(pte)) {
+			leaf.state = PTSCOPE_STATE_PRESENT;
+			leaf.pa = PFN_PHYS(pte_pfn(pte));
+			leaf.flags = decode_hw_flags(pte_flags(pte));
+		} else {
+			leaf.flags = 0;
+			decode_nonpresent(pte, &leaf);
+		}
+		done = note_leaf(walk, &leaf, out);
+	}
+	rcu_read_unlock();
+	walk->addr = addr;
+	return done;
+}
+
+/*
+ * Walk from walk->addr towards @end (inside one VMA) until a run is
+ * finished or the budget is spent.  Each level either skips an empty
+ * entry, reports a leaf, or descends.
+ */
+static bool walk_range(struct ptscope_walk *walk, unsigned long end,
+		       struct ptscope_run *out)
+{
+	unsigned long addr = walk->addr;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
+
+	pgdp = pgd_offset(walk->mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	if (pgd_none(pgd) || pgd_bad(pgd)) {
+		walk->addr = pgd_addr_end(addr, end);
+		goto skipped;
+	}
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (p4d_none(p4d) || p4d_bad(p4d)) {
+		walk->addr = p4d_addr_end(addr, end);
+		goto skipped;
+	}
+	pudp = pud_offset(p4dp, addr);
+	pud = READ_ONCE(*pudp);
+	if (pud_none(pud)) {
+		walk->addr = pud_addr_end(addr, end);
+		goto skipped;
+	}
+	if (pud_leaf(pud) || !pud_present(pud))
+		return note_huge(walk, addr, PUD_SHIFT, pud_val(pud),
+				 pud_flags(pud), pud_pfn(pud), pud_present(pud), out);
+	if (pud_bad(pud)) {
+		walk->addr = pud_addr_end(addr, end);
+		goto skipped;
+	}
+	pmdp = pmd_offset(pudp, addr);
+	pmd = pmdp_get_lockless(pmdp);
+	if (pmd_none(pmd)) {
+		walk->addr = pmd_addr_end(addr, end);
+		goto skipped;
+	}
+	if (pmd_leaf(pmd) || !pmd_present(pmd))
+		return note_huge(walk, addr, PMD_SHIFT, pmd_val(pmd),
+				 pmd_flags(pmd), pmd_pfn(pmd), pmd_present(pmd), out);
+	if (pmd_bad(pmd)) {
+		walk->addr = pmd_addr_end(addr, end);
+		goto skipped;
+	}
+	return walk_pte_range(walk, pmd, pmd_addr_end(addr, end), out);
+
+skipped:
+	walk->budget--;
+	return false;
+}
+
+/* Leave the VMA: its last run is finished. */
+static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
+{
+	if (!walk->have_pending)
+		return false;
+	*out = walk->pending;
+	walk->have_pending = false;
+	return true;
+}
+
+/**
+ * ptscope_walk_next() - the next run of the walk
+ * @walk: the walk, from ptscope_walk_init()
+ * @run: the run, on success
+ *
+ * Takes the mm's mmap_lock if the walk does not hold it, and keeps it on
+ * return: call ptscope_walk_pause() before anything that may wait on
+ * userspace.  Drops it on its own after every PTSCOPE_WALK_BUDGET entries.
+ *
+ * Return: 0 with @run filled in; 1 at the end of the range; -ENODATA when
+ * the process has exited; -EINTR on a fatal signal.
+ */
+int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	for (;;) {
+		if (walk->locked && !walk->budget) {
+			ptscope_walk_pause(walk);
+			cond_resched();
+		}
+		if (!walk->locked) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			ret = walk_lock(walk);
+			if (ret)
+				return ret;
+		}
+
+		if (walk->addr >= walk->vma_end && flush_pending(walk, run))
+			return 0;
+		if (walk->addr >= walk->end)
+			return 1;
+
+		if (!walk->in_vma || walk->addr >= walk->vma_end) {
+			vma = find_vma(walk->mm, walk->addr);
+			if (!vma || vma->vm_start >= walk->end) {
+				walk->addr = walk->end;
+				walk->vma_end = walk->end;
+				continue;
+			}
+			walk->addr = max(walk->addr, vma->vm_start);
+			walk->vma_end = min(vma->vm_end, walk->end);
+			walk->region = ptscope_vma_region(vma, &walk->region_cache);
+			walk->in_vma = true;
+		}
+
+		if (walk_range(walk, walk->vma_end, run))
+			return 0;
+	}
+}
+
+/**
+ * ptscope_vma_next() - the next VMA at or above an address, with its
+ *	resident page count
+ * @mm: the mm, pinned with mmgrab()
+ * @addr: where to look; on success, moved to the end of the VMA
+ * @vma: filled in on success; release with ptscope_vma_release()
+ *
+ * Return: 0, 1 when there is no VMA above @addr, or a negative errno as
+ * ptscope_walk_next() returns.  Holds no lock on return.
+ */
+int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
+		     struct ptscope_vma *vma)
+{
+	struct ptscope_walk walk;
+	struct vm_area_struct *found;
+	struct ptscope_run run;
+	int ret;
+
+	ptscope_walk_init(&walk, mm, *addr, TASK_SIZE_MAX);
+	ret = walk_lock(&walk);
+	if (ret)
+		return ret;
+	found = find_vma(mm, *addr);
+	if (!found) {
+		ptscope_walk_pause(&walk);
+		return 1;
+	}
+	*vma = (struct ptscope_vma) {
+		.start = found->vm_start,
+		.end = found->vm_end,
+		.pgoff = found->vm_pgoff,
+		.flags = found->vm_flags,
+		.file = found->vm_file ? get_file(found->vm_file) : NULL,
+		.region = ptscope_vma_region(found, &walk.region_cache),
+	};
+
+	walk.addr = vma->start;
+	walk.end = vma->end;
+	while ((ret = ptscope_walk_next(&walk, &run)) == 0) {
+		if (run.state == PTSCOPE_STATE_PRESENT)
+			vma->resident += run.size >> PAGE_SHIFT;
+	}
+	ptscope_walk_pause(&walk);
+	if (ret < 0) {
+		ptscope_vma_release(vma);
+		return ret;
+	}
+	*addr = vma->end;
+	return 0;
+}
+
+void ptscope_vma_release(struct ptscope_vma *vma)
+{
+	if (vma->file)
+		fput(vma->file);
+	vma->file = NULL;
+}
