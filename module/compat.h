@@ -3,10 +3,9 @@
 #ifndef _PTSCOPE_COMPAT_H
 #define _PTSCOPE_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/pgtable.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#ifndef pmdp_get_lockless
 /* x86-64 reads a PMD in one access; 6.5 named that pmdp_get_lockless(). */
 #define pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
 #endif

@@ -51,9 +51,9 @@ static bool is_exe_inode(struct mm_struct *mm, const struct inode *inode)
 static bool file_group_is_exec(struct vm_area_struct *vma,
 			       struct ptscope_region_cache *cache)
 {
-	const struct inode *inode = vma_inode(vma);
 	VMA_ITERATOR(back, vma->vm_mm, vma->vm_start);
 	VMA_ITERATOR(fwd, vma->vm_mm, vma->vm_end);
+	const struct inode *inode = vma_inode(vma);
 	struct vm_area_struct *cur, *next, *prev;
 	bool exec = vma->vm_flags & VM_EXEC;
 
