@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers for the ptscope kselftests: see ptscope_util.h. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "ptscope_util.h"
+
+#define DEBUGFS "/sys/kernel/debug/ptscope/"
+#define EXEC_CHILD_ARG "--ptscope-exec-child"
+
+int ptscope_set_target(pid_t pid)
+{
+	char buf[32];
+	int fd, len, ret = 0;
+
+	fd = open(DEBUGFS "target", O_WRONLY);
+	if (fd < 0)
+		return errno;
+	len = snprintf(buf, sizeof(buf), "%d\n", pid);
+	if (write(fd, buf, len) != len)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+static unsigned long page_size_of(const char *name)
+{
+	if (!strcmp(name, "4K"))
+		return 4096UL;
+	if (!strcmp(name, "2M"))
+		return 2UL << 20;
+	if (!strcmp(name, "1G"))
+		return 1UL << 30;
+	return 0;
+}
+
+static int parse_map_line(const char *line, struct map_run *run)
+{
+	char pa[40], page[8];
+	unsigned long pages;
+
+	memset(run, 0, sizeof(*run));
+	if (sscanf(line, "%lx %lx %39s %7s %lu %7s %15s %127s", &run->va, &run->end,
+		   pa, page, &pages, run->region, run->state, run->flags) != 8)
+		return -1;
+	run->page_size = page_size_of(page);
+	if (!strncmp(pa, "swap:", 5)) {
+		if (sscanf(pa, "swap:%u:%lx", &run->swap_type,
+			   (unsigned long *)&run->swap_offset) != 2)
+			return -1;
+	} else if (strcmp(pa, "-")) {
+		run->pa = strtoull(pa, NULL, 16);
+	}
+	return 0;
+}
+
+/* Read all lines of a view after its header, with @parse. */
+static int read_view(pid_t pid, const char *view, void **out, size_t size,
+		     int (*parse)(const char *line, void *rec))
+{
+	char line[512];
+	char *recs = NULL;
+	int n = 0, cap = 0, ret;
+	FILE *f;
+
+	ret = ptscope_set_target(pid);
+	if (ret)
+		return -ret;
+	f = fopen(view, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f)) {	/* header */
+		ret = ferror(f) ? -errno : -ENODATA;
+		fclose(f);
+		return ret;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			recs = realloc(recs, cap * size);
+			if (!recs)
+				abort();
+		}
+		if (parse(line, recs + n * size)) {
+			fprintf(stderr, "unparsable line in %s: %s", view, line);
+			continue;
+		}
+		n++;
+	}
+	ret = ferror(f) ? -errno : n;
+	fclose(f);
+	*out = recs;
+	return ret;
+}
+
+int ptscope_read_map(pid_t pid, struct map_run **runs)
+{
+	return read_view(pid, DEBUGFS "map", (void **)runs, sizeof(**runs),
+			 (int (*)(const char *, void *))parse_map_line);
+}
+
+const struct map_run *ptscope_find_run(const struct map_run *runs, int n,
+				       unsigned long va)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (runs[i].va <= va && va < runs[i].end)
+			return &runs[i];
+	return NULL;
+}
+
+static int parse_region_line(const char *line, struct region_line *r)
+{
+	unsigned long offset;
+
+	memset(r, 0, sizeof(*r));
+	if (sscanf(line, "%lx %lx %4s %7s %lu %lx %255s", &r->start, &r->end,
+		   r->perms, r->region, &r->resident, &offset, r->path) < 6)
+		return -1;
+	return 0;
+}
+
+int ptscope_read_regions(pid_t pid, struct region_line **lines)
+{
+	return read_view(pid, DEBUGFS "regions", (void **)lines, sizeof(**lines),
+			 (int (*)(const char *, void *))parse_region_line);
+}
+
+const struct region_line *ptscope_find_region(const struct region_line *lines,
+					      int n, unsigned long va)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (lines[i].start <= va && va < lines[i].end)
+			return &lines[i];
+	return NULL;
+}
+
+uint64_t pagemap_entry(pid_t pid, unsigned long va)
+{
+	char path[64];
+	uint64_t entry = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry), va / PAGE_SZ * sizeof(entry)) != sizeof(entry))
+		entry = 0;
+	close(fd);
+	return entry;
+}
+
+/* Does ptscope's @run (may be NULL) say at @va what pagemap entry @pme says? */
+static bool agrees(const struct map_run *run, unsigned long va, uint64_t pme)
+{
+	unsigned long off = run ? va - run->va : 0;
+
+	if (pme & PM_PRESENT)
+		return run && !strcmp(run->state, "present") &&
+		       run->pa + off == PM_PFN(pme) * PAGE_SZ;
+	if (!(pme & PM_SWAP))
+		return !run;
+	/* pagemap shows migration entries as swap entries holding the pfn */
+	if (run && !strcmp(run->state, "migration"))
+		return run->pa + off == PM_SWAP_OFFSET(pme) * PAGE_SZ;
+	return run && !strcmp(run->state, "swap") &&
+	       run->swap_type == PM_SWAP_TYPE(pme) &&
+	       run->swap_offset + off / PAGE_SZ == PM_SWAP_OFFSET(pme);
+}
+
+int compare_with_pagemap(pid_t pid, const struct map_run *runs, int n,
+			 unsigned long start, unsigned long end,
+			 unsigned long *checked, bool quiet)
+{
+	const struct map_run *run;
+	unsigned long va;
+	uint64_t pme;
+	int bad = 0;
+
+	for (va = start; va < end; va += PAGE_SZ) {
+		run = ptscope_find_run(runs, n, va);
+		pme = pagemap_entry(pid, va);
+		(*checked)++;
+		if (agrees(run, va, pme))
+			continue;
+		bad++;
+		if (quiet)
+			continue;
+		fprintf(stderr, "%#lx: pagemap %#llx; ptscope %s", va,
+			(unsigned long long)pme, run ? run->state : "unmapped");
+		if (run && !strcmp(run->state, "swap"))
+			fprintf(stderr, " %u:%#llx\n", run->swap_type,
+				(unsigned long long)(run->swap_offset + (va - run->va) / PAGE_SZ));
+		else
+			fprintf(stderr, " %#llx\n",
+				run ? (unsigned long long)(run->pa + va - run->va) : 0ULL);
+	}
+	return bad;
+}
+
+bool pagemap_blind(pid_t pid, unsigned long va)
+{
+	unsigned long start, end;
+	char path[64], line[512];
+	bool in = false, blind = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start <= va && va < end;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			blind = strstr(line, " pf") || strstr(line, " io");
+			break;
+		}
+	}
+	fclose(f);
+	return blind;
+}
+
+int check_against_pagemap(pid_t pid, unsigned long start, unsigned long end,
+			  unsigned long *checked)
+{
+	struct map_run *runs = NULL;
+	unsigned long pages = 0;
+	int attempt, n, bad = 0;
+
+	for (attempt = 1; attempt <= 5; attempt++) {
+		n = ptscope_read_map(pid, &runs);
+		if (n < 0)
+			return -1;
+		pages = 0;
+		bad = compare_with_pagemap(pid, runs, n, start, end, &pages,
+					   attempt < 5);
+		free(runs);
+		if (!bad)
+			break;
+		usleep(20000);
+	}
+	*checked += pages;
+	return bad;
+}
+
+/* What target_run() sends to the child. */
+struct command {
+	unsigned long (*fn)(void *arg);
+	void *arg;
+};
+
+/*
+ * Keep only stdio and the two pipe ends at @keep[]: a target that inherited
+ * another target's command pipe would keep it from ever seeing EOF.
+ */
+static void close_inherited_fds(int *keep, int n)
+{
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		fd = fcntl(keep[i], F_DUPFD, 1000 + i);
+		if (fd != 1000 + i)
+			_exit(1);
+		keep[i] = fd;
+	}
+	close_range(3, 999, 0);
+	close_range(1000 + n, ~0U, 0);
+}
+
+static void target_child(int cmd_fd, int report_fd,
+			 unsigned long (*setup)(void *arg), void *arg)
+{
+	int fds[2] = { cmd_fd, report_fd };
+	struct command cmd;
+	unsigned long value;
+
+	close_inherited_fds(fds, 2);
+	cmd_fd = fds[0];
+	report_fd = fds[1];
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	value = setup(arg);
+	if (write(report_fd, &value, sizeof(value)) != sizeof(value))
+		_exit(1);
+	while (read(cmd_fd, &cmd, sizeof(cmd)) == sizeof(cmd)) {
+		value = cmd.fn(cmd.arg);
+		if (write(report_fd, &value, sizeof(value)) != sizeof(value))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+static int target_wait_report(struct target *t)
+{
+	return read(t->report_fd, &t->value, sizeof(t->value)) == sizeof(t->value) ?
+	       0 : -1;
+}
+
+int target_start(struct target *t, unsigned long (*setup)(void *arg), void *arg)
+{
+	int cmd[2], report[2];
+
+	if (pipe(cmd) || pipe(report))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (t->pid == 0) {
+		close(cmd[1]);
+		close(report[0]);
+		target_child(cmd[0], report[1], setup, arg);
+	}
+	close(cmd[0]);
+	close(report[1]);
+	t->cmd_fd = cmd[1];
+	t->report_fd = report[0];
+	return target_wait_report(t);
+}
+
+int target_run(struct target *t, unsigned long (*fn)(void *arg), void *arg)
+{
+	struct command cmd = { .fn = fn, .arg = arg };
+
+	if (write(t->cmd_fd, &cmd, sizeof(cmd)) != sizeof(cmd))
+		return -1;
+	return target_wait_report(t);
+}
+
+void target_stop(struct target *t)
+{
+	if (t->pid <= 0)
+		return;
+	close(t->cmd_fd);
+	close(t->report_fd);
+	waitpid(t->pid, NULL, 0);
+	t->pid = 0;
+}
+
+int exec_target_start(struct target *t)
+{
+	int cmd[2], report[2];
+
+	if (pipe(cmd) || pipe(report))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (t->pid == 0) {
+		dup2(cmd[0], 0);
+		dup2(report[1], 1);
+		close_range(3, ~0U, 0);
+		execl("/proc/self/exe", "ptscope-exec-child", EXEC_CHILD_ARG, NULL);
+		_exit(127);
+	}
+	close(cmd[0]);
+	close(report[1]);
+	t->cmd_fd = cmd[1];
+	t->report_fd = report[0];
+	return target_wait_report(t);
+}
+
+void exec_target_main(int argc, char **argv)
+{
+	unsigned long addr = (unsigned long)&printf;
+	char c;
+
+	if (argc != 2 || strcmp(argv[1], EXEC_CHILD_ARG))
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Fault in the page of printf's code. */
+	memcpy(&c, (void *)addr, 1);
+	asm volatile("" : : "r" (c));
+	if (write(1, &addr, sizeof(addr)) != sizeof(addr))
+		_exit(1);
+	while (read(0, &c, 1) > 0)
+		;
+	_exit(0);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the ptscope kselftests: reading ptscope's debugfs views,
+ * reading the oracle (/proc/PID/pagemap), and target processes that hold
+ * still while they are looked at.
+ */
+#ifndef PTSCOPE_UTIL_H
+#define PTSCOPE_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PAGE_SZ 4096UL
+
+/* One line of /sys/kernel/debug/ptscope/map. */
+struct map_run {
+	unsigned long va, end;
+	char state[16];		/* present, swap, migration, other */
+	char region[8];
+	char flags[128];
+	unsigned long page_size;
+	uint64_t pa;		/* present, migration */
+	unsigned int swap_type;	/* swap */
+	uint64_t swap_offset;	/* swap */
+};
+
+/* One line of /sys/kernel/debug/ptscope/regions. */
+struct region_line {
+	unsigned long start, end;
+	char perms[5];
+	char region[8];
+	unsigned long resident;
+	char path[256];
+};
+
+/* Point the debugfs views at @pid; returns 0 or the write's errno. */
+int ptscope_set_target(pid_t pid);
+
+/* Read the whole map of @pid; returns the number of runs or -errno. */
+int ptscope_read_map(pid_t pid, struct map_run **runs);
+/* The run holding @va, or NULL. */
+const struct map_run *ptscope_find_run(const struct map_run *runs, int n,
+				       unsigned long va);
+
+int ptscope_read_regions(pid_t pid, struct region_line **lines);
+const struct region_line *ptscope_find_region(const struct region_line *lines,
+					      int n, unsigned long va);
+
+/* The raw 64-bit pagemap entry of @va in @pid, or 0 on error. */
+uint64_t pagemap_entry(pid_t pid, unsigned long va);
+#define PM_PRESENT	0x8000000000000000ULL	/* bit 63 */
+#define PM_SWAP		0x4000000000000000ULL	/* bit 62 */
+#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
+#define PM_SWAP_TYPE(e)	((e) & 0x1f)
+#define PM_SWAP_OFFSET(e) (((e) & ((1ULL << 55) - 1)) >> 5)
+
+/*
+ * Compare every page of [start, end) in @pid between ptscope's map and
+ * pagemap: present in one iff present in the other, with the same frame;
+ * swapped in one iff in the other, with the same type and offset.  Returns
+ * the number of pages that differ (each reported on stderr) and adds the
+ * number of pages compared to *checked.
+ */
+int compare_with_pagemap(pid_t pid, const struct map_run *runs, int n,
+			 unsigned long start, unsigned long end,
+			 unsigned long *checked, bool quiet);
+
+/*
+ * Read the map of @pid and compare [start, end) with pagemap.  The kernel
+ * may migrate a page between the two reads (compaction does, in the
+ * guests), so a mismatch is retried a few times before it counts; only
+ * what differs on the last attempt is reported.
+ */
+int check_against_pagemap(pid_t pid, unsigned long start, unsigned long end,
+			  unsigned long *checked);
+
+/*
+ * pagemap skips VM_PFNMAP and VM_IO mappings ([vvar], device memory): it
+ * cannot be the oracle there.
+ */
+bool pagemap_blind(pid_t pid, unsigned long va);
+
+/*
+ * A target process: runs @setup in a child, which then reports a value
+ * (an address, usually) and waits until target_stop().  @arg is passed on.
+ */
+struct target {
+	pid_t pid;
+	int cmd_fd;		/* parent -> child */
+	int report_fd;		/* child -> parent */
+	unsigned long value;	/* what setup returned */
+};
+
+int target_start(struct target *t, unsigned long (*setup)(void *arg), void *arg);
+/* Ask the child to run @fn once more and report its result. */
+int target_run(struct target *t, unsigned long (*fn)(void *arg), void *arg);
+void target_stop(struct target *t);
+
+/*
+ * Start this test program anew (execve of /proc/self/exe) in "child mode"
+ * as a freshly exec'd process: it reports &printf after touching it, then
+ * waits for stdin to close.
+ */
+int exec_target_start(struct target *t);
+/* Called by main() of each test binary before the harness runs. */
+void exec_target_main(int argc, char **argv);
+
+#endif
