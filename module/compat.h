@@ -4,10 +4,22 @@
 #define _PTSCOPE_COMPAT_H
 
 #include <linux/pgtable.h>
+#include <linux/version.h>
+#include <net/genetlink.h>
 
 #ifndef pmdp_get_lockless
 /* x86-64 reads a PMD in one access; 6.5 named that pmdp_get_lockless(). */
 #define pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
 #endif
+
+/* The parsed request of a dump: 6.6 moved it into a struct genl_info. */
+static inline struct nlattr **ptscope_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 #endif /* _PTSCOPE_COMPAT_H */

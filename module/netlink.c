@@ -1,14 +1,669 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The "ptscope" generic netlink family. */
+/*
+ * The "ptscope" generic netlink family: see include/uapi/linux/ptscope.h.
+ *
+ * Dumps keep their state (the pinned target and the walk cursor) in an
+ * allocation owned by the netlink callback, from ->start to ->done.  Every
+ * ->dumpit fills one message under mmap_lock and pauses the walk before it
+ * returns, so the lock is never held while the message is sent.  A run that
+ * did not fit stays in the state and opens the next message.
+ */
 
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/ptscope.h>
 
+#include "compat.h"
 #include "ptscope.h"
+
+static struct genl_family ptscope_genl_family;
+
+static const struct nla_policy regions_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy map_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTSCOPE_A_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_REGION] = NLA_POLICY_MAX(NLA_U32, __PTSCOPE_REGION_MAX - 1),
+};
+
+static const struct nla_policy translate_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy kernel_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* The user half ends here; the kernel half starts at ptscope_kernel_start(). */
+static unsigned long user_end(void)
+{
+	return 1UL << __VIRTUAL_MASK_SHIFT;
+}
+
+static bool is_canonical(unsigned long addr)
+{
+	unsigned int unused = BITS_PER_LONG - (__VIRTUAL_MASK_SHIFT + 1);
+
+	return (unsigned long)((long)(addr << unused) >> unused) == addr;
+}
+
+/* Check a user address: -EFAULT if non-canonical, -ERANGE if in the kernel. */
+static int check_user_addr(unsigned long addr, const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	if (!is_canonical(addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "non-canonical address");
+		return -EFAULT;
+	}
+	if (addr >= user_end()) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "address in the kernel half");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Explain an error of ptscope_target_get() or of a walk, at @attr. */
+static void target_error(struct netlink_ext_ack *extack, const struct nlattr *attr,
+			 int err)
+{
+	switch (err) {
+	case -ESRCH:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no process with this pid");
+		break;
+	case -EOPNOTSUPP:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "kernel thread: it has no user address space");
+		break;
+	case -ENODATA:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "process has exited: its address space is gone");
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG(extack, "interrupted by a signal");
+		break;
+	}
+}
+
+/**
+ * get_target() - permission check and target lookup shared by all commands
+ * @skb: the request, whose sender's credentials are checked
+ * @attrs: the parsed request
+ * @extack: where to say what went wrong
+ * @target: pinned on success
+ *
+ * Without PTSCOPE_A_PID the target is the caller itself (KERNEL_GET only;
+ * the other policies make the attribute required before this is called).
+ */
+static int get_target(struct sk_buff *skb, struct nlattr **attrs,
+		      struct netlink_ext_ack *extack, struct ptscope_target *target)
+{
+	struct pid *pid;
+	int ret;
+
+	/* GENL_ADMIN_PERM would check CAP_NET_ADMIN, which says nothing here. */
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			       "physical addresses need CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (attrs[PTSCOPE_A_PID])
+		pid = find_get_pid(nla_get_u32(attrs[PTSCOPE_A_PID]));
+	else
+		pid = get_task_pid(current, PIDTYPE_PID);
+	ret = pid ? ptscope_target_get(pid, target) : -ESRCH;
+	put_pid(pid);
+	if (ret)
+		target_error(extack, attrs[PTSCOPE_A_PID], ret);
+	return ret;
+}
+
+static int require_pid(struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	if (attrs[PTSCOPE_A_PID])
+		return 0;
+	NL_SET_ERR_MSG(extack, "PTSCOPE_A_PID is required");
+	NL_SET_ERR_ATTR_MISS(extack, NULL, PTSCOPE_A_PID);
+	return -EINVAL;
+}
+
+struct dump_state {
+	struct ptscope_target target;
+	int err;			/* to report at the next ->dumpit */
+	bool done;
+	bool sent;			/* a message went out already */
+	union {
+		struct {
+			struct ptscope_walk walk;
+			struct ptscope_run run;
+			bool have_run;	/* @run is waiting for a message */
+			bool filter;
+			u32 region;
+		} map;
+		struct {
+			unsigned long next;
+			struct ptscope_vma vma;
+			bool have_vma;
+			char *path;	/* PATH_MAX bytes */
+		} regions;
+		struct {
+			unsigned int index;
+		} kernel;
+	};
+};
+
+static struct dump_state *dump_state(struct netlink_callback *cb)
+{
+	return (struct dump_state *)cb->args[0];
+}
+
+static int dump_start(struct netlink_callback *cb, struct dump_state **statep)
+{
+	struct nlattr **attrs = ptscope_dump_attrs(cb);
+	struct dump_state *state;
+	int ret;
+
+	state = kzalloc(sizeof(*state), GFP_KERNEL);
+	if (!state)
+		return -ENOMEM;
+	ret = get_target(cb->skb, attrs, cb->extack, &state->target);
+	if (ret) {
+		kfree(state);
+		return ret;
+	}
+	cb->args[0] = (long)state;
+	*statep = state;
+	return 0;
+}
+
+static int dump_done(struct netlink_callback *cb)
+{
+	struct dump_state *state = dump_state(cb);
+
+	if (!state)
+		return 0;
+	ptscope_target_put(&state->target);
+	kfree(state);
+	return 0;
+}
+
+static void *dump_header(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct dump_state *state, u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				&ptscope_genl_family, NLM_F_MULTI, cmd);
+
+	if (!hdr)
+		return NULL;
+	if (nla_put_u32(skb, PTSCOPE_A_PID, state->target.tgid) ||
+	    nla_put_string(skb, PTSCOPE_A_COMM, state->target.comm)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/*
+ * End a dump message holding @items entries.  @ret is what the cursor said
+ * last: 1 at the end, < 0 on error (reported now if nothing was added, at
+ * the next call otherwise).
+ */
+static int dump_finish(struct sk_buff *skb, struct netlink_callback *cb,
+		       void *hdr, unsigned int items, int ret)
+{
+	struct dump_state *state = dump_state(cb);
+
+	if (ret == 1)
+		state->done = true;
+	else if (ret < 0)
+		state->err = ret;
+	if (!items) {
+		if (hdr)
+			genlmsg_cancel(skb, hdr);
+		if (state->err) {
+			target_error(cb->extack, NULL, state->err);
+			return state->err;
+		}
+		/* Not even one entry fits in an empty message: give up. */
+		if (!state->done)
+			return -EMSGSIZE;
+		/* An empty answer still says whose it is: pid and comm. */
+		if (state->sent || !hdr)
+			return 0;
+		hdr = dump_header(skb, cb, state, genl_dumpit_info(cb)->op.cmd);
+		if (!hdr)
+			return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	state->sent = true;
+	return skb->len;
+}
+
+/* MAP_GET */
+
+static int put_run(struct sk_buff *skb, const struct ptscope_run *run)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_RUN);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_RUN_A_VA, run->va, PTSCOPE_RUN_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_RUN_A_SIZE, run->size, PTSCOPE_RUN_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_RUN_A_PAGE_SIZE, 1ULL << run->page_shift,
+			      PTSCOPE_RUN_A_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_RUN_A_STATE, run->state) ||
+	    nla_put_u32(skb, PTSCOPE_RUN_A_REGION, run->region) ||
+	    nla_put_u32(skb, PTSCOPE_RUN_A_FLAGS, run->flags))
+		goto cancel;
+	switch (run->state) {
+	case PTSCOPE_STATE_PRESENT:
+	case PTSCOPE_STATE_MIGRATION:
+		if (nla_put_u64_64bit(skb, PTSCOPE_RUN_A_PA, run->pa, PTSCOPE_RUN_A_PAD))
+			goto cancel;
+		break;
+	case PTSCOPE_STATE_SWAP:
+		if (nla_put_u32(skb, PTSCOPE_RUN_A_SWAP_TYPE, run->swap_type) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_RUN_A_SWAP_OFFSET, run->swap_offset,
+				      PTSCOPE_RUN_A_PAD))
+			goto cancel;
+		break;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int map_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = ptscope_dump_attrs(cb);
+	struct nlattr *start_attr = attrs[PTSCOPE_A_START];
+	struct nlattr *end_attr = attrs[PTSCOPE_A_END];
+	unsigned long start = 0, end = user_end();
+	struct dump_state *state;
+	int ret;
+
+	ret = require_pid(attrs, cb->extack);
+	if (ret)
+		return ret;
+	if (start_attr) {
+		start = nla_get_u64(start_attr);
+		ret = check_user_addr(start, start_attr, cb->extack);
+		if (ret)
+			return ret;
+	}
+	if (end_attr) {
+		end = nla_get_u64(end_attr);
+		if (!end) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, end_attr, "end must be above 0");
+			return -ERANGE;
+		}
+		/* The end of the user half is a valid end, not a valid address. */
+		ret = end == user_end() ? 0 : check_user_addr(end - 1, end_attr, cb->extack);
+		if (ret)
+			return ret;
+	}
+	if ((start | end) & ~PAGE_MASK) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, start & ~PAGE_MASK ? start_attr : end_attr,
+				    "range bounds must be page aligned");
+		return -EINVAL;
+	}
+	if (start >= end) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, start_attr ?: end_attr,
+				    "start must be below end");
+		return -ERANGE;
+	}
+
+	ret = dump_start(cb, &state);
+	if (ret)
+		return ret;
+	ptscope_walk_init(&state->map.walk, state->target.mm, start, end);
+	if (attrs[PTSCOPE_A_REGION]) {
+		state->map.filter = true;
+		state->map.region = nla_get_u32(attrs[PTSCOPE_A_REGION]);
+	}
+	return 0;
+}
+
+static int map_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dump_state *state = dump_state(cb);
+	unsigned int items = 0;
+	void *hdr;
+	int ret = 0;
+
+	if (state->err || state->done)
+		return dump_finish(skb, cb, NULL, 0, 0);
+	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_MAP_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	for (;;) {
+		if (!state->map.have_run) {
+			ret = ptscope_walk_next(&state->map.walk, &state->map.run);
+			if (ret)
+				break;
+			if (state->map.filter && state->map.run.region != state->map.region)
+				continue;
+			state->map.have_run = true;
+		}
+		if (put_run(skb, &state->map.run))
+			break;
+		state->map.have_run = false;
+		items++;
+	}
+	ptscope_walk_pause(&state->map.walk);
+	return dump_finish(skb, cb, hdr, items, ret);
+}
+
+/* REGIONS_GET */
+
+static u32 vma_perms(vm_flags_t flags)
+{
+	return (flags & VM_READ ? PTSCOPE_PERM_READ : 0) |
+	       (flags & VM_WRITE ? PTSCOPE_PERM_WRITE : 0) |
+	       (flags & VM_EXEC ? PTSCOPE_PERM_EXEC : 0) |
+	       (flags & VM_MAYSHARE ? PTSCOPE_PERM_SHARED : 0);
+}
+
+static int put_vma(struct sk_buff *skb, const struct ptscope_vma *vma, char *buf)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_VMA);
+	char *path;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_VMA_A_START, vma->start, PTSCOPE_VMA_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_END, vma->end, PTSCOPE_VMA_A_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_VMA_A_PERMS, vma_perms(vma->flags)) ||
+	    nla_put_u32(skb, PTSCOPE_VMA_A_REGION, vma->region) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_RESIDENT, vma->resident, PTSCOPE_VMA_A_PAD))
+		goto cancel;
+	if (vma->file) {
+		path = file_path(vma->file, buf, PATH_MAX);
+		if (IS_ERR(path))
+			path = "?";
+		if (nla_put_u64_64bit(skb, PTSCOPE_VMA_A_OFFSET,
+				      (u64)vma->pgoff << PAGE_SHIFT, PTSCOPE_VMA_A_PAD) ||
+		    nla_put_string(skb, PTSCOPE_VMA_A_PATH, path))
+			goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int regions_start(struct netlink_callback *cb)
+{
+	struct dump_state *state;
+	char *path;
+	int ret;
+
+	ret = require_pid(ptscope_dump_attrs(cb), cb->extack);
+	if (ret)
+		return ret;
+	/* ->done is not called when ->start fails: allocate before. */
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	ret = dump_start(cb, &state);
+	if (ret) {
+		kfree(path);
+		return ret;
+	}
+	state->regions.path = path;
+	return 0;
+}
+
+static int regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dump_state *state = dump_state(cb);
+	unsigned int items = 0;
+	void *hdr;
+	int ret = 0;
+
+	if (state->err || state->done)
+		return dump_finish(skb, cb, NULL, 0, 0);
+	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_REGIONS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	for (;;) {
+		if (!state->regions.have_vma) {
+			ret = ptscope_vma_next(state->target.mm, &state->regions.next,
+					       &state->regions.vma);
+			if (ret)
+				break;
+			state->regions.have_vma = true;
+		}
+		if (put_vma(skb, &state->regions.vma, state->regions.path))
+			break;
+		ptscope_vma_release(&state->regions.vma);
+		state->regions.have_vma = false;
+		items++;
+	}
+	return dump_finish(skb, cb, hdr, items, ret);
+}
+
+static int regions_done(struct netlink_callback *cb)
+{
+	struct dump_state *state = dump_state(cb);
+
+	if (state) {
+		if (state->regions.have_vma)
+			ptscope_vma_release(&state->regions.vma);
+		kfree(state->regions.path);
+	}
+	return dump_done(cb);
+}
+
+static int map_done(struct netlink_callback *cb)
+{
+	struct dump_state *state = dump_state(cb);
+
+	if (state)
+		ptscope_walk_pause(&state->map.walk);
+	return dump_done(cb);
+}
+
+/* KERNEL_GET */
+
+static int put_kernel_entry(struct sk_buff *skb, const struct ptscope_kernel_entry *e)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_KERNEL);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PTSCOPE_KERNEL_A_INDEX, e->index) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_KERNEL_A_START, e->start, PTSCOPE_KERNEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_KERNEL_A_END, e->end, PTSCOPE_KERNEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_KERNEL_A_ENTRY, e->entry, PTSCOPE_KERNEL_A_PAD) ||
+	    nla_put_string(skb, PTSCOPE_KERNEL_A_AREAS, e->areas)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kernel_start(struct netlink_callback *cb)
+{
+	struct dump_state *state;
+
+	return dump_start(cb, &state);
+}
+
+static int kernel_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dump_state *state = dump_state(cb);
+	struct ptscope_kernel_entry e;
+	unsigned int items = 0, index;
+	void *hdr;
+	int ret;
+
+	if (state->done)
+		return 0;
+	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_KERNEL_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	for (;;) {
+		index = state->kernel.index;
+		ret = ptscope_kernel_next(state->target.mm, &index, &e);
+		if (ret || put_kernel_entry(skb, &e))
+			break;
+		state->kernel.index = index;
+		items++;
+	}
+	return dump_finish(skb, cb, hdr, items, ret);
+}
+
+/* TRANSLATE */
+
+static int put_translation(struct sk_buff *skb, unsigned long addr,
+			   const struct ptscope_translation *t)
+{
+	const struct ptscope_run *leaf = &t->leaf;
+	unsigned long off = addr - leaf->va;
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_ADDR, addr, PTSCOPE_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < t->nr_levels; i++) {
+		nest = nla_nest_start(skb, PTSCOPE_A_LEVEL);
+		if (!nest ||
+		    nla_put_u32(skb, PTSCOPE_LEVEL_A_LEVEL, t->levels[i].level) ||
+		    nla_put_u32(skb, PTSCOPE_LEVEL_A_INDEX, t->levels[i].index) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_LEVEL_A_ENTRY, t->levels[i].entry,
+				      PTSCOPE_LEVEL_A_PAD) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_LEVEL_A_TABLE, t->levels[i].table,
+				      PTSCOPE_LEVEL_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	if (t->in_vma && nla_put_u32(skb, PTSCOPE_A_REGION, leaf->region))
+		return -EMSGSIZE;
+	if (t->reason)
+		return nla_put_string(skb, PTSCOPE_A_REASON, t->reason) ?:
+		       nla_put_u32(skb, PTSCOPE_A_STOP_LEVEL, t->stop_level);
+
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_SIZE, leaf->size, PTSCOPE_A_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_FLAGS, leaf->flags) ||
+	    nla_put_u32(skb, PTSCOPE_A_STATE, leaf->state))
+		return -EMSGSIZE;
+	switch (leaf->state) {
+	case PTSCOPE_STATE_PRESENT:
+	case PTSCOPE_STATE_MIGRATION:
+		return nla_put_u64_64bit(skb, PTSCOPE_A_PA, leaf->pa + off, PTSCOPE_A_PAD);
+	case PTSCOPE_STATE_SWAP:
+		return nla_put_u32(skb, PTSCOPE_A_SWAP_TYPE, leaf->swap_type) ?:
+		       nla_put_u64_64bit(skb, PTSCOPE_A_SWAP_OFFSET,
+					 leaf->swap_offset + (off >> PAGE_SHIFT), PTSCOPE_A_PAD);
+	}
+	return 0;
+}
+
+static int translate_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *addr_attr = info->attrs[PTSCOPE_A_ADDR];
+	struct ptscope_translation *t;
+	struct ptscope_target target;
+	struct sk_buff *msg;
+	unsigned long addr;
+	void *hdr;
+	int ret;
+
+	ret = require_pid(info->attrs, info->extack);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, PTSCOPE_A_ADDR)) {
+		NL_SET_ERR_MSG(info->extack, "PTSCOPE_A_ADDR is required");
+		return -EINVAL;
+	}
+	addr = nla_get_u64(addr_attr);
+	ret = check_user_addr(addr, addr_attr, info->extack);
+	if (ret)
+		return ret;
+	ret = get_target(skb, info->attrs, info->extack, &target);
+	if (ret)
+		return ret;
+
+	ret = -ENOMEM;
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!t || !msg)
+		goto err;
+	ret = ptscope_translate(target.mm, addr, t);
+	if (ret) {
+		target_error(info->extack, info->attrs[PTSCOPE_A_PID], ret);
+		goto err;
+	}
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, PTSCOPE_CMD_TRANSLATE);
+	if (!hdr)
+		goto err;
+	if (nla_put_u32(msg, PTSCOPE_A_PID, target.tgid) ||
+	    nla_put_string(msg, PTSCOPE_A_COMM, target.comm) ||
+	    put_translation(msg, addr, t))
+		goto err;
+	genlmsg_end(msg, hdr);
+	kfree(t);
+	ptscope_target_put(&target);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	kfree(t);
+	ptscope_target_put(&target);
+	return ret;
+}
+
+static const struct genl_ops ptscope_genl_ops[] = {
+	{
+		.cmd = PTSCOPE_CMD_REGIONS_GET,
+		.start = regions_start,
+		.dumpit = regions_dumpit,
+		.done = regions_done,
+		.policy = regions_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_MAP_GET,
+		.start = map_start,
+		.dumpit = map_dumpit,
+		.done = map_done,
+		.policy = map_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_TRANSLATE,
+		.doit = translate_doit,
+		.policy = translate_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_KERNEL_GET,
+		.start = kernel_start,
+		.dumpit = kernel_dumpit,
+		.done = dump_done,
+		.policy = kernel_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+};
 
 static struct genl_family ptscope_genl_family __ro_after_init = {
 	.name = PTSCOPE_GENL_NAME,
 	.version = PTSCOPE_GENL_VERSION,
+	.maxattr = PTSCOPE_A_MAX,
+	.ops = ptscope_genl_ops,
+	.n_ops = ARRAY_SIZE(ptscope_genl_ops),
+	.resv_start_op = PTSCOPE_CMD_KERNEL_GET + 1,
 	.module = THIS_MODULE,
 	/* Queries only read their target: no need for genl_mutex. */
 	.parallel_ops = true,

@@ -17,7 +17,6 @@ struct ptscope_target {
 
 int ptscope_target_get(struct pid *pid, struct ptscope_target *target);
 void ptscope_target_put(struct ptscope_target *target);
-const char *ptscope_target_strerror(int err);
 
 /* region.c */
 struct ptscope_region_cache {
@@ -84,6 +83,42 @@ void ptscope_walk_pause(struct ptscope_walk *walk);
 int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
 		     struct ptscope_vma *vma);
 void ptscope_vma_release(struct ptscope_vma *vma);
+
+void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
+			 bool present, u64 val, pteval_t bits, unsigned long pfn);
+
+/* translate.c */
+struct ptscope_level_entry {
+	u64 entry;			/* raw value */
+	u64 table;			/* physical address of its table */
+	u32 index;
+	u8 level;			/* enum ptscope_level */
+};
+
+struct ptscope_translation {
+	struct ptscope_level_entry levels[5];
+	unsigned int nr_levels;
+	bool in_vma;
+	struct ptscope_run leaf;	/* when reason is NULL */
+	const char *reason;		/* why the address is not mapped */
+	u8 stop_level;			/* enum ptscope_level */
+};
+
+int ptscope_translate(struct mm_struct *mm, unsigned long addr,
+		      struct ptscope_translation *t);
+
+/* kernel.c */
+struct ptscope_kernel_entry {
+	unsigned long start;
+	unsigned long end;		/* exclusive; 0 when it ends at the top */
+	u64 entry;
+	unsigned int index;
+	char areas[96];
+};
+
+int ptscope_kernel_next(struct mm_struct *mm, unsigned int *index,
+			struct ptscope_kernel_entry *e);
+unsigned long ptscope_kernel_start(void);
 
 /* debugfs.c */
 void ptscope_debugfs_init(void);

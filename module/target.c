@@ -17,7 +17,7 @@
  * allocated, but the process may still exit, so every walk takes
  * mmget_not_zero() for the time it reads the page tables.
  *
- * Return: 0; -ESRCH when no such process exists; -EINVAL for a kernel
+ * Return: 0; -ESRCH when no such process exists; -EOPNOTSUPP for a kernel
  * thread, which has no user address space; -ENODATA when the process has
  * exited and its address space is gone (a zombie).
  */
@@ -32,7 +32,7 @@ int ptscope_target_get(struct pid *pid, struct ptscope_target *target)
 		return -ESRCH;
 
 	if (task->flags & PF_KTHREAD) {
-		ret = -EINVAL;
+		ret = -EOPNOTSUPP;
 		goto out;
 	}
 	mm = get_task_mm(task);
@@ -56,24 +56,4 @@ void ptscope_target_put(struct ptscope_target *target)
 	if (target->mm)
 		mmdrop(target->mm);
 	target->mm = NULL;
-}
-
-/**
- * ptscope_target_strerror() - what to tell the user about a failed query
- * @err: a negative errno from ptscope_target_get() or a walk
- */
-const char *ptscope_target_strerror(int err)
-{
-	switch (err) {
-	case -ESRCH:
-		return "no process with this pid";
-	case -EINVAL:
-		return "kernel thread: it has no user address space";
-	case -ENODATA:
-		return "process has exited: its address space is gone";
-	case -EINTR:
-		return "interrupted by a signal";
-	default:
-		return "cannot read the process's address space";
-	}
 }

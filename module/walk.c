@@ -40,6 +40,7 @@ void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
 	};
 }
 
+/* Pin the address space and take mmap_lock for one bounded chunk. */
 static int walk_lock(struct ptscope_walk *walk)
 {
 	int ret;
@@ -163,6 +164,32 @@ static bool note_leaf(struct ptscope_walk *walk, const struct ptscope_run *leaf,
 	return finished;
 }
 
+/**
+ * ptscope_decode_leaf() - fill in a run from one leaf entry
+ * @leaf: its va and region are the caller's; everything else is set here
+ * @shift: PAGE_SHIFT, PMD_SHIFT or PUD_SHIFT
+ * @present: the level's own present test (pmd_present() differs from
+ *	pte_present())
+ * @val: the raw entry
+ * @bits: the entry's flag bits, from pte_flags()/pmd_flags()/pud_flags()
+ * @pfn: from pte_pfn()/pmd_pfn()/pud_pfn(), which undo the L1TF inversion
+ *	and the memory-encryption bit that masking the raw value would keep
+ */
+void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
+			 bool present, u64 val, pteval_t bits, unsigned long pfn)
+{
+	leaf->size = 1UL << shift;
+	leaf->page_shift = shift;
+	leaf->flags = shift > PAGE_SHIFT ? PTSCOPE_FLAG_HUGE : 0;
+	if (present) {
+		leaf->state = PTSCOPE_STATE_PRESENT;
+		leaf->pa = PFN_PHYS(pfn);
+		leaf->flags |= decode_hw_flags(bits);
+	} else {
+		decode_nonpresent(__pte(val), leaf);
+	}
+}
+
 /* A leaf above the PTE level: one entry for the whole 2 MiB or 1 GiB. */
 static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 		      unsigned int shift, u64 val, pteval_t bits, unsigned long pfn,
@@ -170,19 +197,10 @@ static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 {
 	struct ptscope_run leaf = {
 		.va = addr & ~((1UL << shift) - 1),
-		.size = 1UL << shift,
-		.page_shift = shift,
 		.region = walk->region,
 	};
 
-	if (present) {
-		leaf.state = PTSCOPE_STATE_PRESENT;
-		leaf.pa = PFN_PHYS(pfn);
-		leaf.flags = decode_hw_flags(bits) | PTSCOPE_FLAG_HUGE;
-	} else {
-		leaf.flags = PTSCOPE_FLAG_HUGE;
-		decode_nonpresent(__pte(val), &leaf);
-	}
+	ptscope_decode_leaf(&leaf, shift, present, val, bits, pfn);
 	walk->addr = leaf.va + leaf.size;
 	walk->budget--;
 	return note_leaf(walk, &leaf, out);
@@ -192,11 +210,7 @@ static bool walk_pte_range(struct ptscope_walk *walk, pmd_t pmd,
 			   unsigned long end, struct ptscope_run *out)
 {
 	unsigned long addr = walk->addr;
-	struct ptscope_run leaf = {
-		.size = PAGE_SIZE,
-		.page_shift = PAGE_SHIFT,
-		.region = walk->region,
-	};
+	struct ptscope_run leaf = { .region = walk->region };
 	bool done = false;
 	pte_t *ptep;
 	pte_t pte;
@@ -209,14 +223,8 @@ static bool walk_pte_range(struct ptscope_walk *walk, pmd_t pmd,
 		if (pte_none(pte))
 			continue;
 		leaf.va = addr;
-		if (pte_present(pte)) {
-			leaf.state = PTSCOPE_STATE_PRESENT;
-			leaf.pa = PFN_PHYS(pte_pfn(pte));
-			leaf.flags = decode_hw_flags(pte_flags(pte));
-		} else {
-			leaf.flags = 0;
-			decode_nonpresent(pte, &leaf);
-		}
+		ptscope_decode_leaf(&leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
+				    pte_flags(pte), pte_pfn(pte));
 		done = note_leaf(walk, &leaf, out);
 	}
 	rcu_read_unlock();

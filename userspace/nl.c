@@ -78,6 +78,9 @@ int ptscope_nl_open(struct ptscope_nl *nl)
 		goto err;
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
+	/* Ask for the kernel's explanation of an error, without our request. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &(int){ 1 }, sizeof(int));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &(int){ 1 }, sizeof(int));
 
 	if (resolve_family(nl) < 0) {
 		if (errno == ENOENT)
@@ -107,4 +110,145 @@ void ptscope_nl_close(struct ptscope_nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+}
+
+struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->request);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = nl->family_id;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = PTSCOPE_GENL_VERSION;
+	return nlh;
+}
+
+/*
+ * The error of an NLMSG_ERROR or NLMSG_DONE message: errno from @error, the
+ * extended-ack message from the TLVs that follow @offset.
+ */
+static int report_error(const struct nlmsghdr *nlh, int error, size_t offset)
+{
+	const char *msg = NULL;
+	const struct nlattr *attr;
+	uint32_t missing = 0;
+
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		mnl_attr_for_each(attr, nlh, offset) {
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+				msg = mnl_attr_get_str(attr);
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MISS_TYPE &&
+			    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				missing = mnl_attr_get_u32(attr);
+		}
+	}
+	if (msg)
+		fprintf(stderr, "ptscope: %s (%s)\n", msg, strerror(-error));
+	else
+		fprintf(stderr, "ptscope: %s\n", strerror(-error));
+	if (missing)
+		fprintf(stderr, "ptscope: missing attribute %u\n", missing);
+	errno = -error;
+	return MNL_CB_ERROR;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return MNL_CB_ERROR;
+	if (!err->error)
+		return MNL_CB_STOP;	/* the ack of a request that succeeded */
+	/* NETLINK_CAP_ACK: only the header of our request is echoed. */
+	return report_error(nlh, err->error, sizeof(*err));
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int error = 0;
+
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error)))
+		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (error < 0)
+		return report_error(nlh, error, sizeof(error));
+	return MNL_CB_STOP;
+}
+
+int ptscope_nl_run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
+	static char buf[PTSCOPE_NL_BUFSIZE];
+	ssize_t len;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
+		fprintf(stderr, "ptscope: netlink send: %s\n", strerror(errno));
+		return -1;
+	}
+	do {
+		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (len < 0) {
+			fprintf(stderr, "ptscope: netlink receive: %s\n", strerror(errno));
+			return -1;
+		}
+		ret = mnl_cb_run2(buf, len, nlh->nlmsg_seq, nl->portid, cb, data,
+				  ctl, NLMSG_MIN_TYPE);
+	} while (ret > 0);
+	return ret < 0 ? -1 : 0;
+}
+
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int attr_table_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_table *t = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	/* A repeated attribute keeps its first occurrence; callers iterate. */
+	if (type <= t->max && !t->tb[type])
+		t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+void ptscope_nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, unsigned int max)
+{
+	struct attr_table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse(nlh, GENL_HDRLEN, attr_table_cb, &t);
+}
+
+void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max)
+{
+	struct attr_table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse_nested(nest, attr_table_cb, &t);
+}
+
+uint64_t attr_u64(const struct nlattr *attr)
+{
+	return attr && mnl_attr_validate(attr, MNL_TYPE_U64) == 0 ? mnl_attr_get_u64(attr) : 0;
+}
+
+uint32_t attr_u32(const struct nlattr *attr)
+{
+	return attr && mnl_attr_validate(attr, MNL_TYPE_U32) == 0 ? mnl_attr_get_u32(attr) : 0;
+}
+
+const char *attr_str(const struct nlattr *attr)
+{
+	return attr && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 ?
+	       mnl_attr_get_str(attr) : "";
 }

@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 #include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+/* Big enough for any message a dump sends (the kernel caps them at 32 KiB). */
+#define PTSCOPE_NL_BUFSIZE 32768
 
 /* A netlink socket bound to the ptscope generic netlink family. */
 struct ptscope_nl {
@@ -12,6 +16,7 @@ struct ptscope_nl {
 	uint32_t seq;
 	uint16_t family_id;
 	uint32_t family_version;
+	char request[8192];
 };
 
 /*
@@ -20,5 +25,22 @@ struct ptscope_nl {
  */
 int ptscope_nl_open(struct ptscope_nl *nl);
 void ptscope_nl_close(struct ptscope_nl *nl);
+
+/* Begin a request for @cmd (NLM_F_DUMP in @flags for a dump). */
+struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Send @nlh and pass every reply message to @cb.  Returns 0, or -1 with
+ * the kernel's error (and its extended-ack message) printed to stderr.
+ */
+int ptscope_nl_run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* Attributes of a reply message (after its genl header), or of a nest. */
+void ptscope_nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, unsigned int max);
+void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max);
+/* The value of an attribute; 0 or "" when it is absent or malformed. */
+uint64_t attr_u64(const struct nlattr *attr);
+uint32_t attr_u32(const struct nlattr *attr);
+const char *attr_str(const struct nlattr *attr);
 
 #endif

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ptscope: show how a process's virtual memory is really backed. */
 
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "subcommands.h"
@@ -15,6 +19,10 @@ static const struct {
 	int (*fn)(int argc, char *argv[]);
 	const char *help;
 } subcommands[] = {
+	{ "regions", regions_main, "Lists a process's VMAs by region, with resident pages" },
+	{ "map", map_main, "Shows a process's virtual-to-physical mappings, run by run" },
+	{ "translate", translate_main, "Walks the page tables for one address, level by level" },
+	{ "kernel", kernel_main, "Shows the kernel half: top-level entries and their areas" },
 	{ "version", version_main, "Shows the client's and the module's versions" },
 };
 
@@ -25,8 +33,78 @@ static void show_usage(FILE *file)
 	fprintf(file, "Usage: %s <cmd> [<args>]\n\n", PROG_NAME);
 	fprintf(file, "Available subcommands:\n");
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(file, "  %s: %s\n", subcommands[i].name, subcommands[i].help);
+		fprintf(file, "  %-10s %s\n", subcommands[i].name, subcommands[i].help);
 	fprintf(file, "You may pass `--help' to any of these subcommands to view usage.\n");
+}
+
+int parse_args(int argc, char *argv[], const char *usage, const char *options,
+	       int nargs, struct cmd_args *args)
+{
+	static const struct option long_options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "range", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, i;
+
+	memset(args, 0, sizeof(*args));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+jh", long_options, NULL)) != -1) {
+		if (c == 'h') {
+			printf("Usage: %s %s %s\n", PROG_NAME, argv[0], usage);
+			return ARGS_HELP;
+		}
+		if (c == 'j') {
+			args->json = true;
+			continue;
+		}
+		if (c != '?' && strchr(options, c)) {
+			if (c == 'r')
+				args->region = optarg;
+			else
+				args->range = optarg;
+			continue;
+		}
+		goto usage;
+	}
+	if (argc - optind != nargs)
+		goto usage;
+	for (i = 0; i < nargs; i++)
+		args->args[i] = argv[optind + i];
+	return 0;
+usage:
+	fprintf(stderr, "Usage: %s %s %s\n", PROG_NAME, argv[0], usage);
+	return 2;
+}
+
+int parse_pid(const char *s, uint32_t *pid)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || !v || v > INT32_MAX) {
+		fprintf(stderr, "%s: invalid pid `%s'\n", PROG_NAME, s);
+		return -1;
+	}
+	*pid = v;
+	return 0;
+}
+
+int parse_addr(const char *s, uint64_t *addr)
+{
+	char *end;
+
+	errno = 0;
+	*addr = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-') {
+		fprintf(stderr, "%s: invalid address `%s'\n", PROG_NAME, s);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char *argv[])

@@ -513,10 +513,10 @@ TEST(exited_process_is_enodata)
 	waitpid(pid, NULL, 0);
 }
 
-TEST(kernel_thread_is_einval)
+TEST(kernel_thread_is_eopnotsupp)
 {
 	/* pid 2 is kthreadd, the parent of all kernel threads */
-	EXPECT_EQ(EINVAL, ptscope_set_target(2));
+	EXPECT_EQ(EOPNOTSUPP, ptscope_set_target(2));
 }
 
 TEST(pid_1_works)

@@ -25,7 +25,7 @@ int main(void)
 		return 1;
 	memset(heap, 'h', 100000);
 	memset(zeroed, 'z', sizeof(zeroed));
-	printf("pid %d: main %p data %p bss %p heap %p stack %p printf %p\n",
+	printf("pid %d: code %p data %p bss %p heap %p stack %p printf %p\n",
 	       getpid(), (void *)main, (void *)&initialised, (void *)zeroed,
 	       (void *)heap, (void *)&local, (void *)printf);
 	fflush(stdout);

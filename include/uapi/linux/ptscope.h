@@ -12,6 +12,41 @@
  * addresses are sensitive (they help rowhammer and side-channel attacks),
  * which is also why /proc/PID/pagemap hides them from everyone else.
  *
+ * Commands, all carrying PTSCOPE_A_PID (the target, in the caller's pid
+ * namespace; optional for KERNEL_GET, which then reads the caller's own):
+ *
+ *   PTSCOPE_CMD_REGIONS_GET (dump): one message per VMA, each with one
+ *	PTSCOPE_A_VMA nest (enum ptscope_vma_attr).
+ *
+ *   PTSCOPE_CMD_MAP_GET (dump): optional PTSCOPE_A_START and PTSCOPE_A_END
+ *	(page aligned, user half) bound the range, PTSCOPE_A_REGION filters
+ *	by region.  Each message holds many PTSCOPE_A_RUN nests (enum
+ *	ptscope_run_attr), in address order.  A run is a stretch of pages
+ *	contiguous in virtual and physical memory (or in swap) with equal page
+ *	size, flags, state and region, inside one VMA; 2 MiB and 1 GiB pages
+ *	are reported whole, so a run may begin before PTSCOPE_A_START.
+ *
+ *   PTSCOPE_CMD_TRANSLATE (do): PTSCOPE_A_ADDR is one user address.  The
+ *	reply has one PTSCOPE_A_LEVEL nest (enum ptscope_level_attr) per
+ *	page-table level looked at, top first, then either the leaf
+ *	(PTSCOPE_A_PA, PTSCOPE_A_PAGE_SIZE, PTSCOPE_A_FLAGS, PTSCOPE_A_STATE,
+ *	swap type and offset) or PTSCOPE_A_REASON with PTSCOPE_A_STOP_LEVEL.
+ *
+ *   PTSCOPE_CMD_KERNEL_GET (dump): the kernel half, as the target's
+ *	top-level table maps it: one PTSCOPE_A_KERNEL nest (enum
+ *	ptscope_kernel_attr) per present top-level entry, with the kernel
+ *	areas it covers.
+ *
+ * Errors carry an extended-ack message, pointing at the attribute at fault:
+ *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace
+ *   EINVAL      a missing or malformed attribute, an unaligned range bound
+ *   ERANGE      an empty or inverted range, or an address in the kernel half
+ *   EFAULT      a non-canonical address
+ *   ESRCH       no process with that pid
+ *   ENODATA     the process has exited (its address space is gone)
+ *   EOPNOTSUPP  a kernel thread: it has no user address space
+ *   EINTR       the request was interrupted by a fatal signal
+ *
  * Enums below are append-only: values never change meaning, new ones go
  * before the __*_MAX sentinels.
  */
@@ -24,6 +59,10 @@
 
 enum ptscope_cmd {
 	PTSCOPE_CMD_UNSPEC,
+	PTSCOPE_CMD_REGIONS_GET,
+	PTSCOPE_CMD_MAP_GET,
+	PTSCOPE_CMD_TRANSLATE,
+	PTSCOPE_CMD_KERNEL_GET,
 
 	__PTSCOPE_CMD_MAX
 };
@@ -93,6 +132,182 @@ enum ptscope_flag {
 	PTSCOPE_FLAG_NX = 1 << 6,
 	PTSCOPE_FLAG_HUGE = 1 << 7,
 	PTSCOPE_FLAG_SOFT_DIRTY = 1 << 8,
+};
+
+/**
+ * enum ptscope_perm - VMA permissions, as /proc/PID/maps shows them
+ */
+enum ptscope_perm {
+	PTSCOPE_PERM_READ = 1 << 0,
+	PTSCOPE_PERM_WRITE = 1 << 1,
+	PTSCOPE_PERM_EXEC = 1 << 2,
+	PTSCOPE_PERM_SHARED = 1 << 3,
+};
+
+/**
+ * enum ptscope_level - page-table levels, leaf first
+ *
+ * P4D appears only under 5-level paging; with 4 levels it is folded into
+ * the PGD and not reported.
+ */
+enum ptscope_level {
+	PTSCOPE_LEVEL_NONE,
+	PTSCOPE_LEVEL_PTE,
+	PTSCOPE_LEVEL_PMD,
+	PTSCOPE_LEVEL_PUD,
+	PTSCOPE_LEVEL_P4D,
+	PTSCOPE_LEVEL_PGD,
+
+	__PTSCOPE_LEVEL_MAX
+};
+
+/**
+ * enum ptscope_attr - top-level attributes
+ *
+ * @PTSCOPE_A_PAD: padding for 64-bit attributes
+ * @PTSCOPE_A_PID: u32, the target process
+ * @PTSCOPE_A_COMM: string, the target's command name (replies)
+ * @PTSCOPE_A_START: u64, MAP_GET: first address of the range
+ * @PTSCOPE_A_END: u64, MAP_GET: end of the range, exclusive
+ * @PTSCOPE_A_REGION: u32, enum ptscope_region: MAP_GET filter; TRANSLATE
+ *	reply
+ * @PTSCOPE_A_ADDR: u64, TRANSLATE: the virtual address
+ * @PTSCOPE_A_VMA: nest, enum ptscope_vma_attr
+ * @PTSCOPE_A_RUN: nest, enum ptscope_run_attr (repeated)
+ * @PTSCOPE_A_LEVEL: nest, enum ptscope_level_attr (repeated)
+ * @PTSCOPE_A_PA: u64, TRANSLATE: physical address of @PTSCOPE_A_ADDR
+ * @PTSCOPE_A_PAGE_SIZE: u64, TRANSLATE: bytes mapped by the leaf
+ * @PTSCOPE_A_FLAGS: u32, enum ptscope_flag, TRANSLATE: of the leaf
+ * @PTSCOPE_A_STATE: u32, enum ptscope_state, TRANSLATE: of the leaf
+ * @PTSCOPE_A_SWAP_TYPE: u32, TRANSLATE: swap device of a swapped-out page
+ * @PTSCOPE_A_SWAP_OFFSET: u64, TRANSLATE: its offset in pages
+ * @PTSCOPE_A_REASON: string, TRANSLATE: why the address is not mapped
+ * @PTSCOPE_A_STOP_LEVEL: u32, enum ptscope_level, TRANSLATE: the level
+ *	whose entry was empty (PTSCOPE_LEVEL_NONE: no VMA holds the address)
+ * @PTSCOPE_A_KERNEL: nest, enum ptscope_kernel_attr (repeated)
+ */
+enum ptscope_attr {
+	PTSCOPE_A_UNSPEC,
+	PTSCOPE_A_PAD,
+	PTSCOPE_A_PID,
+	PTSCOPE_A_COMM,
+	PTSCOPE_A_START,
+	PTSCOPE_A_END,
+	PTSCOPE_A_REGION,
+	PTSCOPE_A_ADDR,
+	PTSCOPE_A_VMA,
+	PTSCOPE_A_RUN,
+	PTSCOPE_A_LEVEL,
+	PTSCOPE_A_PA,
+	PTSCOPE_A_PAGE_SIZE,
+	PTSCOPE_A_FLAGS,
+	PTSCOPE_A_STATE,
+	PTSCOPE_A_SWAP_TYPE,
+	PTSCOPE_A_SWAP_OFFSET,
+	PTSCOPE_A_REASON,
+	PTSCOPE_A_STOP_LEVEL,
+	PTSCOPE_A_KERNEL,
+
+	__PTSCOPE_A_MAX
+};
+
+#define PTSCOPE_A_MAX (__PTSCOPE_A_MAX - 1)
+
+/**
+ * enum ptscope_vma_attr - one VMA, in PTSCOPE_A_VMA
+ *
+ * @PTSCOPE_VMA_A_START: u64
+ * @PTSCOPE_VMA_A_END: u64, exclusive
+ * @PTSCOPE_VMA_A_PERMS: u32, enum ptscope_perm
+ * @PTSCOPE_VMA_A_REGION: u32, enum ptscope_region
+ * @PTSCOPE_VMA_A_OFFSET: u64, offset in the file, in bytes
+ * @PTSCOPE_VMA_A_PATH: string, the file (absent for anonymous memory)
+ * @PTSCOPE_VMA_A_RESIDENT: u64, pages present in memory, in 4 KiB units
+ */
+enum ptscope_vma_attr {
+	PTSCOPE_VMA_A_UNSPEC,
+	PTSCOPE_VMA_A_PAD,
+	PTSCOPE_VMA_A_START,
+	PTSCOPE_VMA_A_END,
+	PTSCOPE_VMA_A_PERMS,
+	PTSCOPE_VMA_A_REGION,
+	PTSCOPE_VMA_A_OFFSET,
+	PTSCOPE_VMA_A_PATH,
+	PTSCOPE_VMA_A_RESIDENT,
+
+	__PTSCOPE_VMA_A_MAX
+};
+
+/**
+ * enum ptscope_run_attr - one run of mappings, in PTSCOPE_A_RUN
+ *
+ * @PTSCOPE_RUN_A_VA: u64, first virtual address
+ * @PTSCOPE_RUN_A_SIZE: u64, bytes
+ * @PTSCOPE_RUN_A_PAGE_SIZE: u64, bytes per page (4 KiB, 2 MiB or 1 GiB)
+ * @PTSCOPE_RUN_A_STATE: u32, enum ptscope_state
+ * @PTSCOPE_RUN_A_REGION: u32, enum ptscope_region
+ * @PTSCOPE_RUN_A_FLAGS: u32, enum ptscope_flag
+ * @PTSCOPE_RUN_A_PA: u64, physical address of @PTSCOPE_RUN_A_VA (present
+ *	and migration entries)
+ * @PTSCOPE_RUN_A_SWAP_TYPE: u32, swap device (swap entries)
+ * @PTSCOPE_RUN_A_SWAP_OFFSET: u64, offset of the first page, in pages
+ */
+enum ptscope_run_attr {
+	PTSCOPE_RUN_A_UNSPEC,
+	PTSCOPE_RUN_A_PAD,
+	PTSCOPE_RUN_A_VA,
+	PTSCOPE_RUN_A_SIZE,
+	PTSCOPE_RUN_A_PAGE_SIZE,
+	PTSCOPE_RUN_A_STATE,
+	PTSCOPE_RUN_A_REGION,
+	PTSCOPE_RUN_A_FLAGS,
+	PTSCOPE_RUN_A_PA,
+	PTSCOPE_RUN_A_SWAP_TYPE,
+	PTSCOPE_RUN_A_SWAP_OFFSET,
+
+	__PTSCOPE_RUN_A_MAX
+};
+
+/**
+ * enum ptscope_level_attr - one page-table level of a translation
+ *
+ * @PTSCOPE_LEVEL_A_LEVEL: u32, enum ptscope_level
+ * @PTSCOPE_LEVEL_A_INDEX: u32, index of the entry in its table
+ * @PTSCOPE_LEVEL_A_ENTRY: u64, the entry's raw value
+ * @PTSCOPE_LEVEL_A_TABLE: u64, physical address of the table
+ */
+enum ptscope_level_attr {
+	PTSCOPE_LEVEL_A_UNSPEC,
+	PTSCOPE_LEVEL_A_PAD,
+	PTSCOPE_LEVEL_A_LEVEL,
+	PTSCOPE_LEVEL_A_INDEX,
+	PTSCOPE_LEVEL_A_ENTRY,
+	PTSCOPE_LEVEL_A_TABLE,
+
+	__PTSCOPE_LEVEL_A_MAX
+};
+
+/**
+ * enum ptscope_kernel_attr - one top-level entry of the kernel half
+ *
+ * @PTSCOPE_KERNEL_A_INDEX: u32, index in the top-level table
+ * @PTSCOPE_KERNEL_A_START: u64, first address the entry maps
+ * @PTSCOPE_KERNEL_A_END: u64, end, exclusive (0 for the last entry)
+ * @PTSCOPE_KERNEL_A_ENTRY: u64, the entry's raw value
+ * @PTSCOPE_KERNEL_A_AREAS: string, the kernel areas inside, comma separated
+ *	("direct map", "vmalloc", "vmemmap", "kernel text", "modules",
+ *	"fixmap", ...)
+ */
+enum ptscope_kernel_attr {
+	PTSCOPE_KERNEL_A_UNSPEC,
+	PTSCOPE_KERNEL_A_PAD,
+	PTSCOPE_KERNEL_A_INDEX,
+	PTSCOPE_KERNEL_A_START,
+	PTSCOPE_KERNEL_A_END,
+	PTSCOPE_KERNEL_A_ENTRY,
+	PTSCOPE_KERNEL_A_AREAS,
+
+	__PTSCOPE_KERNEL_A_MAX
 };
 
 #endif /* _UAPI_LINUX_PTSCOPE_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One address, level by level: the entry and table at every level of the
+ * descent, and the leaf or the level where the walk stopped.  The same
+ * descent as walk.c, recording instead of merging.
+ */
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <uapi/linux/ptscope.h>
+
+#include "compat.h"
+#include "ptscope.h"
+
+static void note_level(struct ptscope_translation *t, u8 level,
+		       void *entryp, u64 val)
+{
+	struct ptscope_level_entry *l = &t->levels[t->nr_levels++];
+	phys_addr_t pa = virt_to_phys(entryp);
+
+	l->level = level;
+	l->table = pa & PAGE_MASK;
+	l->index = (pa & ~PAGE_MASK) / sizeof(u64);
+	l->entry = val;
+}
+
+static void stop(struct ptscope_translation *t, u8 level, const char *reason)
+{
+	t->stop_level = level;
+	t->reason = reason;
+}
+
+/* Descend under mmap_read_lock; @vma holds @addr. */
+static void descend(struct mm_struct *mm, unsigned long addr,
+		    struct ptscope_translation *t)
+{
+	struct ptscope_run *leaf = &t->leaf;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
+	pte_t *ptep, pte;
+
+	pgdp = pgd_offset(mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	note_level(t, PTSCOPE_LEVEL_PGD, pgdp, pgd_val(pgd));
+	if (pgd_none(pgd) || pgd_bad(pgd))
+		return stop(t, PTSCOPE_LEVEL_PGD, "entry is empty");
+
+	/* With 4 levels the P4D is the PGD entry itself, tested only here. */
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (pgtable_l5_enabled())
+		note_level(t, PTSCOPE_LEVEL_P4D, p4dp, p4d_val(p4d));
+	if (p4d_none(p4d) || p4d_bad(p4d))
+		return stop(t, pgtable_l5_enabled() ? PTSCOPE_LEVEL_P4D : PTSCOPE_LEVEL_PGD,
+			    "entry is empty");
+
+	pudp = pud_offset(p4dp, addr);
+	pud = READ_ONCE(*pudp);
+	note_level(t, PTSCOPE_LEVEL_PUD, pudp, pud_val(pud));
+	if (pud_none(pud))
+		return stop(t, PTSCOPE_LEVEL_PUD, "entry is empty");
+	if (pud_leaf(pud) || !pud_present(pud)) {
+		ptscope_decode_leaf(leaf, PUD_SHIFT, pud_present(pud), pud_val(pud),
+				    pud_flags(pud), pud_pfn(pud));
+		return;
+	}
+	if (pud_bad(pud))
+		return stop(t, PTSCOPE_LEVEL_PUD, "entry is bad");
+
+	pmdp = pmd_offset(pudp, addr);
+	pmd = pmdp_get_lockless(pmdp);
+	note_level(t, PTSCOPE_LEVEL_PMD, pmdp, pmd_val(pmd));
+	if (pmd_none(pmd))
+		return stop(t, PTSCOPE_LEVEL_PMD, "entry is empty");
+	if (pmd_leaf(pmd) || !pmd_present(pmd)) {
+		ptscope_decode_leaf(leaf, PMD_SHIFT, pmd_present(pmd), pmd_val(pmd),
+				    pmd_flags(pmd), pmd_pfn(pmd));
+		return;
+	}
+	if (pmd_bad(pmd))
+		return stop(t, PTSCOPE_LEVEL_PMD, "entry is bad");
+
+	/* See walk.c: the PTE table may be freed after an RCU grace period. */
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	pte = ptep_get(ptep);
+	note_level(t, PTSCOPE_LEVEL_PTE, ptep, pte_val(pte));
+	rcu_read_unlock();
+	if (pte_none(pte))
+		return stop(t, PTSCOPE_LEVEL_PTE,
+			    "entry is empty: the page was never touched, or was freed");
+	ptscope_decode_leaf(leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
+			    pte_flags(pte), pte_pfn(pte));
+}
+
+/**
+ * ptscope_translate() - look up one user address of an mm
+ * @mm: pinned with mmgrab()
+ * @addr: a canonical user address
+ * @t: the result; on success either t->reason is set (not mapped) or
+ *	t->leaf describes the leaf holding @addr
+ *
+ * Return: 0, -ENODATA when the process has exited, -EINTR on a fatal signal.
+ */
+int ptscope_translate(struct mm_struct *mm, unsigned long addr,
+		      struct ptscope_translation *t)
+{
+	struct ptscope_region_cache cache = {};
+	struct vm_area_struct *vma;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	if (!mmget_not_zero(mm))
+		return -ENODATA;
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		goto out;
+
+	vma = find_vma(mm, addr);
+	if (!vma || vma->vm_start > addr) {
+		/*
+		 * Without a VMA, tables below the top level may be freed under
+		 * us (munmap frees them with mmap_lock only held for read).
+		 */
+		note_level(t, PTSCOPE_LEVEL_PGD, pgd_offset(mm, addr),
+			   pgd_val(READ_ONCE(*pgd_offset(mm, addr))));
+		stop(t, PTSCOPE_LEVEL_NONE, "no VMA holds this address");
+	} else {
+		t->in_vma = true;
+		t->leaf.region = ptscope_vma_region(vma, &cache);
+		descend(mm, addr, t);
+		if (!t->reason)
+			t->leaf.va = addr & ~(t->leaf.size - 1);
+	}
+	mmap_read_unlock(mm);
+out:
+	mmput(mm);
+	return ret;
+}

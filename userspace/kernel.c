@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptscope kernel [PID]: the kernel half's top-level entries. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <linux/ptscope.h>
+
+#include "nl.h"
+#include "output.h"
+#include "subcommands.h"
+
+struct kernel_ctx {
+	bool header;
+};
+
+static void print_entry(const struct nlattr *nest)
+{
+	const struct nlattr *tb[__PTSCOPE_KERNEL_A_MAX];
+
+	ptscope_nl_nested(nest, tb, __PTSCOPE_KERNEL_A_MAX - 1);
+	out_open_object(NULL);
+	out_uint("index", "%5" PRIu64, attr_u32(tb[PTSCOPE_KERNEL_A_INDEX]));
+	out_hex("start", " %016" PRIx64, attr_u64(tb[PTSCOPE_KERNEL_A_START]));
+	out_hex("end", " %016" PRIx64, attr_u64(tb[PTSCOPE_KERNEL_A_END]));
+	out_hex("entry", " 0x%016" PRIx64, attr_u64(tb[PTSCOPE_KERNEL_A_ENTRY]));
+	out_string("areas", " %s", attr_str(tb[PTSCOPE_KERNEL_A_AREAS]));
+	out_text("\n");
+	out_close_object();
+}
+
+static int kernel_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kernel_ctx *ctx = data;
+	const struct nlattr *attr;
+
+	print_dump_header(nlh, &ctx->header, "entries",
+			  "INDEX START            END              ENTRY              AREAS");
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(attr) == PTSCOPE_A_KERNEL)
+			print_entry(attr);
+	return MNL_CB_OK;
+}
+
+int kernel_main(int argc, char *argv[])
+{
+	struct kernel_ctx ctx = {};
+	struct cmd_args args;
+	struct ptscope_nl nl;
+	struct nlmsghdr *nlh;
+	uint32_t pid = 0;
+	int ret;
+
+	/* PID is optional: the kernel half is the same in every process. */
+	ret = parse_args(argc, argv, "[-j] [PID]", "", argc > 1 && argv[argc - 1][0] != '-',
+			 &args);
+	if (ret)
+		return ret == ARGS_HELP ? 0 : ret;
+	if (args.args[0] && parse_pid(args.args[0], &pid))
+		return 2;
+	if (ptscope_nl_open(&nl))
+		return 1;
+	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP);
+	if (pid)
+		mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+
+	out_init(args.json);
+	ret = ptscope_nl_run(&nl, nlh, kernel_cb, &ctx);
+	out_finish();
+	ptscope_nl_close(&nl);
+	return ret ? 1 : 0;
+}

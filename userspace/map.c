@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptscope map PID [--region R] [--range START-END]: one line per run. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/ptscope.h>
+
+#include "names.h"
+#include "nl.h"
+#include "output.h"
+#include "subcommands.h"
+
+struct map_ctx {
+	bool header;
+};
+
+static void print_run(const struct nlattr *nest)
+{
+	const struct nlattr *tb[__PTSCOPE_RUN_A_MAX];
+	const char *flags[MAX_FLAG_NAMES];
+	char swap[40], buf[24];
+	uint64_t size, page_size;
+	unsigned int n;
+
+	ptscope_nl_nested(nest, tb, __PTSCOPE_RUN_A_MAX - 1);
+	size = attr_u64(tb[PTSCOPE_RUN_A_SIZE]);
+	page_size = attr_u64(tb[PTSCOPE_RUN_A_PAGE_SIZE]);
+	out_open_object(NULL);
+	out_hex("va", "%016" PRIx64, attr_u64(tb[PTSCOPE_RUN_A_VA]));
+	out_text(" %016" PRIx64, attr_u64(tb[PTSCOPE_RUN_A_VA]) + size);
+	if (tb[PTSCOPE_RUN_A_PA]) {
+		out_hex("pa", " %016" PRIx64, attr_u64(tb[PTSCOPE_RUN_A_PA]));
+	} else if (tb[PTSCOPE_RUN_A_SWAP_TYPE]) {
+		out_null("pa", "");
+		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64,
+			 attr_u32(tb[PTSCOPE_RUN_A_SWAP_TYPE]),
+			 attr_u64(tb[PTSCOPE_RUN_A_SWAP_OFFSET]));
+		out_text(" %-16s", swap);
+		out_uint("swap_type", "", attr_u32(tb[PTSCOPE_RUN_A_SWAP_TYPE]));
+		out_uint("swap_offset", "", attr_u64(tb[PTSCOPE_RUN_A_SWAP_OFFSET]));
+	} else {
+		out_null("pa", " %-16s");
+	}
+	out_uint("size", "", size);
+	out_uint("page_size", "", page_size);
+	out_text(" %-4s %6" PRIu64, page_size_name(page_size, buf),
+		 page_size ? size / page_size : 0);
+	out_string("region", " %-6s", region_name(attr_u32(tb[PTSCOPE_RUN_A_REGION])));
+	out_string("state", " %-9s", state_name(attr_u32(tb[PTSCOPE_RUN_A_STATE])));
+	n = flag_names(attr_u32(tb[PTSCOPE_RUN_A_FLAGS]), flags);
+	out_string_list("flags", " %s", flags, n);
+	out_text("\n");
+	out_close_object();
+}
+
+static int map_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct map_ctx *ctx = data;
+	const struct nlattr *attr;
+
+	print_dump_header(nlh, &ctx->header, "mappings",
+			  "VA               END              PA               PAGE  PAGES REGION STATE     FLAGS");
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(attr) == PTSCOPE_A_RUN)
+			print_run(attr);
+	return MNL_CB_OK;
+}
+
+/* START-END, each a number in any base strtoull() takes. */
+static int parse_range(const char *s, uint64_t *start, uint64_t *end)
+{
+	char *copy = strdup(s), *dash;
+	int ret = -1;
+
+	if (!copy)
+		return -1;
+	dash = strchr(copy, '-');
+	if (dash) {
+		*dash = '\0';
+		ret = parse_addr(copy, start) || parse_addr(dash + 1, end) ? -1 : 0;
+	} else {
+		fprintf(stderr, "%s: invalid range `%s': expected START-END\n", PROG_NAME, s);
+	}
+	free(copy);
+	return ret;
+}
+
+int map_main(int argc, char *argv[])
+{
+	struct map_ctx ctx = {};
+	struct cmd_args args;
+	struct ptscope_nl nl;
+	struct nlmsghdr *nlh;
+	uint64_t start, end;
+	uint32_t pid;
+	int ret, region = -1;
+
+	ret = parse_args(argc, argv, "[-j] [--region REGION] [--range START-END] PID",
+			 "rR", 1, &args);
+	if (ret)
+		return ret == ARGS_HELP ? 0 : ret;
+	if (parse_pid(args.args[0], &pid))
+		return 2;
+	if (args.region) {
+		region = region_parse(args.region);
+		if (region < 0) {
+			fprintf(stderr,
+				"%s: unknown region `%s' (code, data, heap, shlib, mmap, stack, vdso)\n",
+				PROG_NAME, args.region);
+			return 2;
+		}
+	}
+	if (args.range && parse_range(args.range, &start, &end))
+		return 2;
+	if (ptscope_nl_open(&nl))
+		return 1;
+	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_MAP_GET, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+	if (region >= 0)
+		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, region);
+	if (args.range) {
+		mnl_attr_put_u64(nlh, PTSCOPE_A_START, start);
+		mnl_attr_put_u64(nlh, PTSCOPE_A_END, end);
+	}
+
+	out_init(args.json);
+	ret = ptscope_nl_run(&nl, nlh, map_cb, &ctx);
+	out_finish();
+	ptscope_nl_close(&nl);
+	return ret ? 1 : 0;
+}

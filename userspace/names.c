@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Names of the UAPI's enum values: see names.h. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/ptscope.h>
+
+#include "names.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const regions[] = {
+	[PTSCOPE_REGION_CODE] = "code",
+	[PTSCOPE_REGION_DATA] = "data",
+	[PTSCOPE_REGION_HEAP] = "heap",
+	[PTSCOPE_REGION_SHLIB] = "shlib",
+	[PTSCOPE_REGION_MMAP] = "mmap",
+	[PTSCOPE_REGION_STACK] = "stack",
+	[PTSCOPE_REGION_VDSO] = "vdso",
+	[PTSCOPE_REGION_KERNEL] = "kernel",
+};
+
+static const char *const states[] = {
+	[PTSCOPE_STATE_PRESENT] = "present",
+	[PTSCOPE_STATE_SWAP] = "swap",
+	[PTSCOPE_STATE_MIGRATION] = "migration",
+	[PTSCOPE_STATE_OTHER] = "other",
+};
+
+static const char *const levels[] = {
+	[PTSCOPE_LEVEL_NONE] = "none",
+	[PTSCOPE_LEVEL_PTE] = "pte",
+	[PTSCOPE_LEVEL_PMD] = "pmd",
+	[PTSCOPE_LEVEL_PUD] = "pud",
+	[PTSCOPE_LEVEL_P4D] = "p4d",
+	[PTSCOPE_LEVEL_PGD] = "pgd",
+};
+
+/* In bit order of enum ptscope_flag. */
+static const char *const flags[] = {
+	"present", "write", "user", "accessed", "dirty",
+	"global", "nx", "huge", "soft-dirty",
+};
+
+static const char *lookup(const char *const *names, size_t n, uint32_t value)
+{
+	return value < n && names[value] ? names[value] : "unknown";
+}
+
+const char *region_name(uint32_t region)
+{
+	return lookup(regions, ARRAY_SIZE(regions), region);
+}
+
+int region_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(regions); i++)
+		if (!strcmp(name, regions[i]))
+			return i;
+	return -1;
+}
+
+const char *state_name(uint32_t state)
+{
+	return lookup(states, ARRAY_SIZE(states), state);
+}
+
+const char *level_name(uint32_t level)
+{
+	return lookup(levels, ARRAY_SIZE(levels), level);
+}
+
+unsigned int flag_names(uint32_t bits, const char **names)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(flags) && n < MAX_FLAG_NAMES; i++)
+		if (bits & (1U << i))
+			names[n++] = flags[i];
+	return n;
+}
+
+void perms_string(uint32_t perms, char buf[5])
+{
+	buf[0] = perms & PTSCOPE_PERM_READ ? 'r' : '-';
+	buf[1] = perms & PTSCOPE_PERM_WRITE ? 'w' : '-';
+	buf[2] = perms & PTSCOPE_PERM_EXEC ? 'x' : '-';
+	buf[3] = perms & PTSCOPE_PERM_SHARED ? 's' : 'p';
+	buf[4] = '\0';
+}
+
+const char *page_size_name(uint64_t size, char buf[24])
+{
+	if (size == 4096)
+		return "4K";
+	if (size == 2 << 20)
+		return "2M";
+	if (size == 1 << 30)
+		return "1G";
+	snprintf(buf, 24, "%" PRIu64, size);
+	return buf;
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text and JSON output: see output.h. */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/ptscope.h>
+
+#include "nl.h"
+#include "output.h"
+
+#define MAX_DEPTH 8
+
+static bool json;
+static bool started;		/* the outer JSON object is open */
+static unsigned int depth;
+static bool has_items[MAX_DEPTH];	/* a comma is due before the next item */
+static char closers[MAX_DEPTH];		/* '}' or ']' for each open container */
+
+static void close_container(void);
+
+void out_init(bool as_json)
+{
+	json = as_json;
+	started = false;
+	depth = 0;
+}
+
+bool out_is_json(void)
+{
+	return json;
+}
+
+void out_finish(void)
+{
+	if (json && started) {
+		while (depth)
+			close_container();
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* Comma and key before a JSON value; the outer object opens on first use. */
+static void json_key(const char *key)
+{
+	if (!started) {
+		started = true;
+		putchar('{');
+		has_items[0] = false;
+		closers[0] = '}';
+		depth = 1;
+	}
+	if (depth && has_items[depth - 1])
+		putchar(',');
+	if (depth)
+		has_items[depth - 1] = true;
+	if (key) {
+		json_string(key);
+		putchar(':');
+	}
+}
+
+static void open_container(const char *key, char opener, char closer)
+{
+	if (!json || depth >= MAX_DEPTH)
+		return;
+	json_key(key);
+	putchar(opener);
+	has_items[depth] = false;
+	closers[depth] = closer;
+	depth++;
+}
+
+static void close_container(void)
+{
+	if (!json || !depth)
+		return;
+	putchar(closers[--depth]);
+}
+
+void out_open_object(const char *key)
+{
+	open_container(key, '{', '}');
+}
+
+void out_close_object(void)
+{
+	close_container();
+}
+
+void out_open_array(const char *key)
+{
+	open_container(key, '[', ']');
+}
+
+void out_close_array(void)
+{
+	close_container();
+}
+
+void out_hex(const char *key, const char *fmt, uint64_t value)
+{
+	if (json) {
+		json_key(key);
+		printf("\"0x%" PRIx64 "\"", value);
+	} else {
+		printf(fmt, value);
+	}
+}
+
+void out_uint(const char *key, const char *fmt, uint64_t value)
+{
+	if (json) {
+		json_key(key);
+		printf("%" PRIu64, value);
+	} else {
+		printf(fmt, value);
+	}
+}
+
+void out_string(const char *key, const char *fmt, const char *value)
+{
+	if (json) {
+		json_key(key);
+		json_string(value);
+	} else {
+		printf(fmt, value);
+	}
+}
+
+void out_null(const char *key, const char *fmt)
+{
+	if (json) {
+		json_key(key);
+		fputs("null", stdout);
+	} else {
+		printf(fmt, "-");
+	}
+}
+
+void out_string_list(const char *key, const char *fmt, const char *const *items,
+		     unsigned int n)
+{
+	char text[256] = "";
+	size_t len = 0;
+	unsigned int i;
+
+	if (json) {
+		out_open_array(key);
+		for (i = 0; i < n; i++) {
+			json_key(NULL);
+			json_string(items[i]);
+		}
+		out_close_array();
+		return;
+	}
+	for (i = 0; i < n && len < sizeof(text); i++)
+		len += snprintf(text + len, sizeof(text) - len, "%s%s", i ? "," : "", items[i]);
+	printf(fmt, n ? text : "-");
+}
+
+void out_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
+		       const char *columns)
+{
+	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
+
+	if (*done)
+		return;
+	*done = true;
+	ptscope_nl_attrs(nlh, tb, PTSCOPE_A_MAX);
+	out_uint("pid", "pid %" PRIu64, attr_u32(tb[PTSCOPE_A_PID]));
+	out_string("comm", " (%s)\n", attr_str(tb[PTSCOPE_A_COMM]));
+	out_text("%s\n", columns);
+	out_open_array(key);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One code path for text and JSON, as iproute2's json_print does: each
+ * call names the JSON key and the text format of one value; text-only
+ * decoration goes through out_text().
+ */
+#ifndef PTSCOPE_OUTPUT_H
+#define PTSCOPE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void out_init(bool json);
+bool out_is_json(void);
+void out_finish(void);
+
+void out_open_object(const char *key);
+void out_close_object(void);
+void out_open_array(const char *key);
+void out_close_array(void);
+
+/* JSON: "0x..." string; text: @fmt applied to the number. */
+void out_hex(const char *key, const char *fmt, uint64_t value);
+void out_uint(const char *key, const char *fmt, uint64_t value);
+void out_string(const char *key, const char *fmt, const char *value);
+/* JSON: null; text: @fmt applied to "-". */
+void out_null(const char *key, const char *fmt);
+/* An array of strings in JSON, a comma-separated list in text. */
+void out_string_list(const char *key, const char *fmt, const char *const *items,
+		     unsigned int n);
+void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct nlmsghdr;
+/*
+ * The pid and comm of a dump's first message, then the text @columns and
+ * the opening of the JSON array @key.  *@done remembers it was printed.
+ */
+void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
+		       const char *columns);
+
+#endif

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptscope regions PID: one line per VMA. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <linux/ptscope.h>
+
+#include "names.h"
+#include "nl.h"
+#include "output.h"
+#include "subcommands.h"
+
+struct regions_ctx {
+	bool header;
+};
+
+static void print_vma(const struct nlattr *nest)
+{
+	const struct nlattr *tb[__PTSCOPE_VMA_A_MAX];
+	char perms[5];
+
+	ptscope_nl_nested(nest, tb, __PTSCOPE_VMA_A_MAX - 1);
+	perms_string(attr_u32(tb[PTSCOPE_VMA_A_PERMS]), perms);
+	out_open_object(NULL);
+	out_hex("start", "%016" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_START]));
+	out_hex("end", " %016" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_END]));
+	out_string("perms", " %s", perms);
+	out_string("region", " %-6s", region_name(attr_u32(tb[PTSCOPE_VMA_A_REGION])));
+	out_uint("resident_pages", " %8" PRIu64, attr_u64(tb[PTSCOPE_VMA_A_RESIDENT]));
+	out_uint("offset", " %08" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_OFFSET]));
+	if (tb[PTSCOPE_VMA_A_PATH])
+		out_string("path", " %s", attr_str(tb[PTSCOPE_VMA_A_PATH]));
+	else
+		out_null("path", "");
+	out_text("\n");
+	out_close_object();
+}
+
+static int regions_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct regions_ctx *ctx = data;
+	const struct nlattr *attr;
+
+	print_dump_header(nlh, &ctx->header, "regions",
+			  "START            END              PERM REGION RESIDENT   OFFSET PATH");
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(attr) == PTSCOPE_A_VMA)
+			print_vma(attr);
+	return MNL_CB_OK;
+}
+
+int regions_main(int argc, char *argv[])
+{
+	struct regions_ctx ctx = {};
+	struct cmd_args args;
+	struct ptscope_nl nl;
+	struct nlmsghdr *nlh;
+	uint32_t pid;
+	int ret;
+
+	ret = parse_args(argc, argv, "[-j] PID", "", 1, &args);
+	if (ret)
+		return ret == ARGS_HELP ? 0 : ret;
+	if (parse_pid(args.args[0], &pid))
+		return 2;
+	if (ptscope_nl_open(&nl))
+		return 1;
+	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+
+	out_init(args.json);
+	ret = ptscope_nl_run(&nl, nlh, regions_cb, &ctx);
+	out_finish();
+	ptscope_nl_close(&nl);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptscope translate PID ADDR: the page-table walk for one address. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <linux/ptscope.h>
+
+#include "names.h"
+#include "nl.h"
+#include "output.h"
+#include "subcommands.h"
+
+static void print_level(const struct nlattr *nest)
+{
+	const struct nlattr *tb[__PTSCOPE_LEVEL_A_MAX];
+
+	ptscope_nl_nested(nest, tb, __PTSCOPE_LEVEL_A_MAX - 1);
+	out_open_object(NULL);
+	out_string("level", "  %-5s", level_name(attr_u32(tb[PTSCOPE_LEVEL_A_LEVEL])));
+	out_uint("index", " %5" PRIu64, attr_u32(tb[PTSCOPE_LEVEL_A_INDEX]));
+	out_hex("entry", " 0x%016" PRIx64, attr_u64(tb[PTSCOPE_LEVEL_A_ENTRY]));
+	out_hex("table", " 0x%" PRIx64, attr_u64(tb[PTSCOPE_LEVEL_A_TABLE]));
+	out_text("\n");
+	out_close_object();
+}
+
+static int translate_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
+	const char *flags[MAX_FLAG_NAMES];
+	const struct nlattr *attr;
+	char buf[24];
+
+	ptscope_nl_attrs(nlh, tb, PTSCOPE_A_MAX);
+	out_uint("pid", "pid %" PRIu64, attr_u32(tb[PTSCOPE_A_PID]));
+	out_string("comm", " (%s)", attr_str(tb[PTSCOPE_A_COMM]));
+	out_hex("va", " va 0x%" PRIx64 "\n", attr_u64(tb[PTSCOPE_A_ADDR]));
+
+	out_text("  LEVEL INDEX ENTRY              TABLE\n");
+	out_open_array("levels");
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(attr) == PTSCOPE_A_LEVEL)
+			print_level(attr);
+	out_close_array();
+
+	if (tb[PTSCOPE_A_REGION])
+		out_string("region", "  region %s\n", region_name(attr_u32(tb[PTSCOPE_A_REGION])));
+	if (tb[PTSCOPE_A_REASON]) {
+		uint32_t level = attr_u32(tb[PTSCOPE_A_STOP_LEVEL]);
+
+		out_null("pa", "");
+		out_string("stop_level", level == PTSCOPE_LEVEL_NONE ? "  not mapped: " :
+			   "  not mapped at the %s level: ", level_name(level));
+		out_string("reason", "%s\n", attr_str(tb[PTSCOPE_A_REASON]));
+		return MNL_CB_OK;
+	}
+	if (tb[PTSCOPE_A_PA])
+		out_hex("pa", "  pa 0x%" PRIx64, attr_u64(tb[PTSCOPE_A_PA]));
+	else
+		out_null("pa", "  pa %s");
+	out_uint("page_size", "", attr_u64(tb[PTSCOPE_A_PAGE_SIZE]));
+	out_text(", %s page", page_size_name(attr_u64(tb[PTSCOPE_A_PAGE_SIZE]), buf));
+	out_string("state", ", %s", state_name(attr_u32(tb[PTSCOPE_A_STATE])));
+	if (tb[PTSCOPE_A_SWAP_TYPE]) {
+		out_uint("swap_type", " (swap %" PRIu64, attr_u32(tb[PTSCOPE_A_SWAP_TYPE]));
+		out_uint("swap_offset", ":%#" PRIx64 ")", attr_u64(tb[PTSCOPE_A_SWAP_OFFSET]));
+	}
+	out_string_list("flags", ", flags %s\n", flags,
+			flag_names(attr_u32(tb[PTSCOPE_A_FLAGS]), flags));
+	return MNL_CB_OK;
+}
+
+int translate_main(int argc, char *argv[])
+{
+	struct cmd_args args;
+	struct ptscope_nl nl;
+	struct nlmsghdr *nlh;
+	uint64_t addr;
+	uint32_t pid;
+	int ret;
+
+	ret = parse_args(argc, argv, "[-j] PID ADDR", "", 2, &args);
+	if (ret)
+		return ret == ARGS_HELP ? 0 : ret;
+	if (parse_pid(args.args[0], &pid) || parse_addr(args.args[1], &addr))
+		return 2;
+	if (ptscope_nl_open(&nl))
+		return 1;
+	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_TRANSLATE, 0);
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, addr);
+
+	out_init(args.json);
+	ret = ptscope_nl_run(&nl, nlh, translate_cb, NULL);
+	out_finish();
+	ptscope_nl_close(&nl);
+	return ret ? 1 : 0;
+}
