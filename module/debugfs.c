@@ -275,7 +275,7 @@ static int regions_show(struct seq_file *m, void *v)
 		seq_puts(m, "start            end              perm region resident offset   path\n");
 		return 0;
 	}
-	seq_printf(m, "%016lx %016lx %c%c%c%c %-6s %8lu %08lx ",
+	seq_printf(m, "%016lx %016lx %c%c%c%c %-6s %8lu %08lx",
 		   vma->start, vma->end,
 		   vma->flags & VM_READ ? 'r' : '-',
 		   vma->flags & VM_WRITE ? 'w' : '-',
@@ -283,8 +283,10 @@ static int regions_show(struct seq_file *m, void *v)
 		   vma->flags & VM_MAYSHARE ? 's' : 'p',
 		   ptscope_region_name(vma->region), vma->resident,
 		   vma->file ? vma->pgoff << PAGE_SHIFT : 0);
-	if (vma->file)
+	if (vma->file) {
+		seq_putc(m, ' ');
 		seq_file_path(m, vma->file, "\n");
+	}
 	seq_putc(m, '\n');
 	return 0;
 }

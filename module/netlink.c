@@ -94,13 +94,11 @@ static void target_error(struct netlink_ext_ack *extack, const struct nlattr *at
  * get_target() - permission check and target lookup shared by all commands
  * @skb: the request, whose sender's credentials are checked
  * @attrs: the parsed request
+ * @pid_required: without PTSCOPE_A_PID, refuse; else look at the caller
  * @extack: where to say what went wrong
  * @target: pinned on success
- *
- * Without PTSCOPE_A_PID the target is the caller itself (KERNEL_GET only;
- * the other policies make the attribute required before this is called).
  */
-static int get_target(struct sk_buff *skb, struct nlattr **attrs,
+static int get_target(struct sk_buff *skb, struct nlattr **attrs, bool pid_required,
 		      struct netlink_ext_ack *extack, struct ptscope_target *target)
 {
 	struct pid *pid;
@@ -111,6 +109,11 @@ static int get_target(struct sk_buff *skb, struct nlattr **attrs,
 		NL_SET_ERR_MSG(extack,
 			       "physical addresses need CAP_SYS_ADMIN in the initial user namespace");
 		return -EPERM;
+	}
+	if (!attrs[PTSCOPE_A_PID] && pid_required) {
+		NL_SET_ERR_MSG(extack, "PTSCOPE_A_PID is required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, PTSCOPE_A_PID);
+		return -EINVAL;
 	}
 	if (attrs[PTSCOPE_A_PID])
 		pid = find_get_pid(nla_get_u32(attrs[PTSCOPE_A_PID]));
@@ -123,18 +126,10 @@ static int get_target(struct sk_buff *skb, struct nlattr **attrs,
 	return ret;
 }
 
-static int require_pid(struct nlattr **attrs, struct netlink_ext_ack *extack)
-{
-	if (attrs[PTSCOPE_A_PID])
-		return 0;
-	NL_SET_ERR_MSG(extack, "PTSCOPE_A_PID is required");
-	NL_SET_ERR_ATTR_MISS(extack, NULL, PTSCOPE_A_PID);
-	return -EINVAL;
-}
-
 struct dump_state {
 	struct ptscope_target target;
 	int err;			/* to report at the next ->dumpit */
+	struct netlink_ext_ack refusal;	/* what ->start said, on 6.1 */
 	bool done;
 	bool sent;			/* a message went out already */
 	union {
@@ -162,22 +157,36 @@ static struct dump_state *dump_state(struct netlink_callback *cb)
 	return (struct dump_state *)cb->args[0];
 }
 
-static int dump_start(struct netlink_callback *cb, struct dump_state **statep)
+/*
+ * The ->start of every dump: permission, target, then @prepare checks the
+ * command's own attributes and sets up the cursor.  6.1 gives ->start no
+ * extack (6.2 does): there a refusal is kept in the state and returned by
+ * the first ->dumpit, whose extack goes out with NLMSG_DONE, so every
+ * kernel explains its refusals.
+ */
+static int dump_start(struct netlink_callback *cb, bool pid_required,
+		      int (*prepare)(struct dump_state *state, struct nlattr **attrs,
+				     struct netlink_ext_ack *extack))
 {
 	struct nlattr **attrs = ptscope_dump_attrs(cb);
+	struct netlink_ext_ack *extack;
 	struct dump_state *state;
 	int ret;
 
 	state = kzalloc(sizeof(*state), GFP_KERNEL);
 	if (!state)
 		return -ENOMEM;
-	ret = get_target(cb->skb, attrs, cb->extack, &state->target);
-	if (ret) {
+	extack = cb->extack ?: &state->refusal;
+	ret = get_target(cb->skb, attrs, pid_required, extack, &state->target);
+	if (!ret && prepare)
+		ret = prepare(state, attrs, extack);
+	if (ret && cb->extack) {
+		ptscope_target_put(&state->target);
 		kfree(state);
 		return ret;
 	}
+	state->err = ret;
 	cb->args[0] = (long)state;
-	*statep = state;
 	return 0;
 }
 
@@ -226,7 +235,10 @@ static int dump_finish(struct sk_buff *skb, struct netlink_callback *cb,
 		if (hdr)
 			genlmsg_cancel(skb, hdr);
 		if (state->err) {
-			target_error(cb->extack, NULL, state->err);
+			if (state->refusal._msg)
+				*cb->extack = state->refusal;
+			else
+				target_error(cb->extack, NULL, state->err);
 			return state->err;
 		}
 		/* Not even one entry fits in an empty message: give up. */
@@ -280,55 +292,52 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int map_start(struct netlink_callback *cb)
+static int map_prepare(struct dump_state *state, struct nlattr **attrs,
+		       struct netlink_ext_ack *extack)
 {
-	struct nlattr **attrs = ptscope_dump_attrs(cb);
 	struct nlattr *start_attr = attrs[PTSCOPE_A_START];
 	struct nlattr *end_attr = attrs[PTSCOPE_A_END];
 	unsigned long start = 0, end = user_end();
-	struct dump_state *state;
 	int ret;
 
-	ret = require_pid(attrs, cb->extack);
-	if (ret)
-		return ret;
 	if (start_attr) {
 		start = nla_get_u64(start_attr);
-		ret = check_user_addr(start, start_attr, cb->extack);
+		ret = check_user_addr(start, start_attr, extack);
 		if (ret)
 			return ret;
 	}
 	if (end_attr) {
 		end = nla_get_u64(end_attr);
 		if (!end) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, end_attr, "end must be above 0");
+			NL_SET_ERR_MSG_ATTR(extack, end_attr, "end must be above 0");
 			return -ERANGE;
 		}
 		/* The end of the user half is a valid end, not a valid address. */
-		ret = end == user_end() ? 0 : check_user_addr(end - 1, end_attr, cb->extack);
+		ret = end == user_end() ? 0 : check_user_addr(end - 1, end_attr, extack);
 		if (ret)
 			return ret;
 	}
 	if ((start | end) & ~PAGE_MASK) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, start & ~PAGE_MASK ? start_attr : end_attr,
+		NL_SET_ERR_MSG_ATTR(extack, start & ~PAGE_MASK ? start_attr : end_attr,
 				    "range bounds must be page aligned");
 		return -EINVAL;
 	}
 	if (start >= end) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, start_attr ?: end_attr,
-				    "start must be below end");
+		NL_SET_ERR_MSG_ATTR(extack, start_attr ?: end_attr, "start must be below end");
 		return -ERANGE;
 	}
 
-	ret = dump_start(cb, &state);
-	if (ret)
-		return ret;
 	ptscope_walk_init(&state->map.walk, state->target.mm, start, end);
 	if (attrs[PTSCOPE_A_REGION]) {
 		state->map.filter = true;
 		state->map.region = nla_get_u32(attrs[PTSCOPE_A_REGION]);
 	}
 	return 0;
+}
+
+static int map_start(struct netlink_callback *cb)
+{
+	return dump_start(cb, true, map_prepare);
 }
 
 static int map_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -400,26 +409,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int regions_prepare(struct dump_state *state, struct nlattr **attrs,
+			   struct netlink_ext_ack *extack)
+{
+	state->regions.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	return state->regions.path ? 0 : -ENOMEM;
+}
+
 static int regions_start(struct netlink_callback *cb)
 {
-	struct dump_state *state;
-	char *path;
-	int ret;
-
-	ret = require_pid(ptscope_dump_attrs(cb), cb->extack);
-	if (ret)
-		return ret;
-	/* ->done is not called when ->start fails: allocate before. */
-	path = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!path)
-		return -ENOMEM;
-	ret = dump_start(cb, &state);
-	if (ret) {
-		kfree(path);
-		return ret;
-	}
-	state->regions.path = path;
-	return 0;
+	return dump_start(cb, true, regions_prepare);
 }
 
 static int regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -494,9 +493,7 @@ static int put_kernel_entry(struct sk_buff *skb, const struct ptscope_kernel_ent
 
 static int kernel_start(struct netlink_callback *cb)
 {
-	struct dump_state *state;
-
-	return dump_start(cb, &state);
+	return dump_start(cb, false, NULL);
 }
 
 static int kernel_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -507,8 +504,8 @@ static int kernel_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 	int ret;
 
-	if (state->done)
-		return 0;
+	if (state->err || state->done)
+		return dump_finish(skb, cb, NULL, 0, 0);
 	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_KERNEL_GET);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -579,20 +576,20 @@ static int translate_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	ret = require_pid(info->attrs, info->extack);
+	ret = get_target(skb, info->attrs, true, info->extack, &target);
 	if (ret)
 		return ret;
+	t = NULL;
+	msg = NULL;
 	if (GENL_REQ_ATTR_CHECK(info, PTSCOPE_A_ADDR)) {
 		NL_SET_ERR_MSG(info->extack, "PTSCOPE_A_ADDR is required");
-		return -EINVAL;
+		ret = -EINVAL;
+		goto err;
 	}
 	addr = nla_get_u64(addr_attr);
 	ret = check_user_addr(addr, addr_attr, info->extack);
 	if (ret)
-		return ret;
-	ret = get_target(skb, info->attrs, info->extack, &target);
-	if (ret)
-		return ret;
+		goto err;
 
 	ret = -ENOMEM;
 	t = kmalloc(sizeof(*t), GFP_KERNEL);

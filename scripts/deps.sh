@@ -15,7 +15,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64
 	linux-source-6.12
 	bc flex bison libelf-dev libssl-dev dwarves rsync kmod
-	codespell python3
+	codespell python3 man-db
 )
 
 missing=()

@@ -10,6 +10,9 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/ptscope.h>
 
 #include "ptscope_util.h"
 
@@ -387,4 +390,118 @@ void exec_target_main(int argc, char **argv)
 	while (read(0, &c, 1) > 0)
 		;
 	_exit(0);
+}
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
+		*(int *)data = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, family_attr_cb, data);
+}
+
+static void put_family_name(struct nlmsghdr *nlh, void *name)
+{
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+}
+
+/* Send one request on a new socket; see ptscope_request(). */
+static int request(uint16_t type, uint8_t cmd, uint16_t flags,
+		   void (*build)(struct nlmsghdr *nlh, void *arg), void *arg,
+		   int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+		   char *extack, size_t extack_len)
+{
+	static char buf[32768];	/* what libmnl calls MNL_SOCKET_DUMP_SIZE */
+	struct mnl_socket *sock;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	const struct nlattr *attr;
+	int ret = 0, err = 0;
+	ssize_t len;
+
+	if (extack)
+		extack[0] = '\0';
+	sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!sock)
+		return -errno;
+	mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &(int){ 1 }, sizeof(int));
+	mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &(int){ 1 }, sizeof(int));
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = 1;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = 1;
+	if (build)
+		build(nlh, arg);
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	/* Read until the ack, NLMSG_DONE or an error, whatever @cb says. */
+	for (;;) {
+		len = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		if (len < 0) {
+			ret = -errno;
+			goto out;
+		}
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
+			size_t offset;
+
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				err = ((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error;
+				offset = sizeof(struct nlmsgerr);
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				err = *(int *)mnl_nlmsg_get_payload(nlh);
+				offset = sizeof(int);
+			} else {
+				if (cb)
+					cb(nlh, data);
+				continue;
+			}
+			if (extack && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+				mnl_attr_for_each(attr, nlh, offset)
+					if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
+						snprintf(extack, extack_len, "%s",
+							 mnl_attr_get_str(attr));
+			}
+			ret = err;
+			goto out;
+		}
+	}
+out:
+	mnl_socket_close(sock);
+	return ret;
+}
+
+int genl_family_id(const char *name)
+{
+	int id = -1;
+
+	if (request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, put_family_name, (void *)name,
+		    family_cb, &id, NULL, 0))
+		return -1;
+	return id;
+}
+
+int ptscope_request(uint8_t cmd, uint16_t flags,
+		    void (*build)(struct nlmsghdr *nlh, void *arg), void *arg,
+		    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+		    char *extack, size_t extack_len)
+{
+	int id = genl_family_id(PTSCOPE_GENL_NAME);
+
+	if (id < 0)
+		return -ENOENT;
+	return request(id, cmd, flags, build, arg, cb, data, extack, extack_len);
 }

@@ -106,4 +106,19 @@ int exec_target_start(struct target *t);
 /* Called by main() of each test binary before the harness runs. */
 void exec_target_main(int argc, char **argv);
 
+/*
+ * A raw request to the ptscope family.  @build adds attributes to the
+ * message (it may add wrong ones on purpose); @cb sees every reply.
+ * Returns 0 or the negative errno the kernel answered, with its extack
+ * message copied to @extack (empty when none).
+ */
+struct nlmsghdr;
+int ptscope_request(uint8_t cmd, uint16_t flags,
+		    void (*build)(struct nlmsghdr *nlh, void *arg), void *arg,
+		    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+		    char *extack, size_t extack_len);
+
+/* The generic netlink family id of @name, or -1. */
+int genl_family_id(const char *name);
+
 #endif

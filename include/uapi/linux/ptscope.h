@@ -40,7 +40,8 @@
  * Errors carry an extended-ack message, pointing at the attribute at fault:
  *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace
  *   EINVAL      a missing or malformed attribute, an unaligned range bound
- *   ERANGE      an empty or inverted range, or an address in the kernel half
+ *   ERANGE      an empty or inverted range, an address in the kernel half,
+ *               an enum value (PTSCOPE_A_REGION) beyond the enum
  *   EFAULT      a non-canonical address
  *   ESRCH       no process with that pid
  *   ENODATA     the process has exited (its address space is gone)

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family and the client: their answers equal the
+ * debugfs views and /proc/PID/pagemap, TRANSLATE walks every level, each
+ * malformed request gets its documented errno and an extack message, and
+ * callers without CAP_SYS_ADMIN in the initial user namespace are refused.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <libmnl/libmnl.h>
+#include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/ptscope.h>
+
+#include "kselftest_harness.h"
+#include "ptscope_util.h"
+
+/* Run a command; return its whole stdout (caller frees) or NULL. */
+static char *run_output(const char *cmd)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *out = malloc(cap);
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	if (!out || !p) {
+		free(out);
+		return NULL;
+	}
+	while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			if (!out)
+				abort();
+		}
+	}
+	out[len] = '\0';
+	if (pclose(p)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The lines of a debugfs view after its header, in one string. */
+static char *debugfs_body(pid_t pid, const char *view)
+{
+	char cmd[128], *out, *body;
+
+	if (ptscope_set_target(pid))
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "cat /sys/kernel/debug/ptscope/%s", view);
+	out = run_output(cmd);
+	body = out ? strdup(strchr(out, '\n') + 1) : NULL;
+	free(out);
+	return body;
+}
+
+/* The client's text output after its two header lines. */
+static char *client_body(const char *cmd)
+{
+	char *out = run_output(cmd), *body = NULL;
+
+	if (out && strchr(out, '\n') && strchr(strchr(out, '\n') + 1, '\n'))
+		body = strdup(strchr(strchr(out, '\n') + 1, '\n') + 1);
+	free(out);
+	return body;
+}
+
+static unsigned long touch_pages(void *arg)
+{
+	unsigned long len = (unsigned long)arg;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long off;
+
+	if (p == MAP_FAILED)
+		return 0;
+	for (off = 0; off < len; off += PAGE_SZ)
+		p[off] = 1;
+	return (unsigned long)p;
+}
+
+/*
+ * Text from the client and the debugfs view must be the same lines; the
+ * target is stopped, but compaction may still move a page between the two
+ * reads, so a difference is retried.
+ */
+static bool same_text(pid_t pid, const char *view, const char *client_cmd)
+{
+	char *a = NULL, *b = NULL;
+	int attempt;
+	bool same = false;
+
+	for (attempt = 0; attempt < 5 && !same; attempt++) {
+		free(a);
+		free(b);
+		a = debugfs_body(pid, view);
+		b = client_body(client_cmd);
+		same = a && b && !strcmp(a, b);
+	}
+	if (!same)
+		fprintf(stderr, "debugfs:\n%s\nclient:\n%s\n", a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
+TEST(client_text_equals_debugfs_views)
+{
+	struct target t;
+	char cmd[64];
+
+	ASSERT_EQ(0, target_start(&t, touch_pages, (void *)(64 * PAGE_SZ)));
+	kill(t.pid, SIGSTOP);
+	snprintf(cmd, sizeof(cmd), "ptscope map %d", t.pid);
+	EXPECT_TRUE(same_text(t.pid, "map", cmd));
+	snprintf(cmd, sizeof(cmd), "ptscope regions %d", t.pid);
+	EXPECT_TRUE(same_text(t.pid, "regions", cmd));
+	EXPECT_EQ(0, check_against_pagemap(t.pid, t.value, t.value + 64 * PAGE_SZ,
+					   &(unsigned long){ 0 }));
+	kill(t.pid, SIGCONT);
+	target_stop(&t);
+}
+
+/* The JSON object a debugfs map line must appear as, up to its flags. */
+static void expected_json(const struct map_run *r, char *buf, size_t len)
+{
+	char pa[64];
+
+	if (!strcmp(r->state, "present") || !strcmp(r->state, "migration"))
+		snprintf(pa, sizeof(pa), "\"0x%llx\"", (unsigned long long)r->pa);
+	else
+		snprintf(pa, sizeof(pa), "null");
+	snprintf(buf, len, "{\"va\":\"0x%lx\",\"pa\":%s", r->va, pa);
+}
+
+TEST(client_json_equals_debugfs_map)
+{
+	struct map_run *runs = NULL;
+	char cmd[64], want[128], *json = NULL, *at;
+	int n, i, attempt, missing = 1;
+	struct target t;
+
+	ASSERT_EQ(0, target_start(&t, touch_pages, (void *)(64 * PAGE_SZ)));
+	kill(t.pid, SIGSTOP);
+	snprintf(cmd, sizeof(cmd), "ptscope map -j %d", t.pid);
+	for (attempt = 0; attempt < 5 && missing; attempt++) {
+		free(json);
+		free(runs);
+		n = ptscope_read_map(t.pid, &runs);
+		json = run_output(cmd);
+		ASSERT_LT(0, n);
+		ASSERT_NE(NULL, json);
+		/* Every run, in order, and nothing else. */
+		at = json;
+		missing = 0;
+		for (i = 0; i < n && at; i++) {
+			expected_json(&runs[i], want, sizeof(want));
+			at = strstr(at, want);
+			missing += !at;
+			at = at ? at + 1 : NULL;
+		}
+		for (at = json, i = 0; (at = strstr(at, "{\"va\":")); at++)
+			i++;
+		missing += i != n;
+	}
+	EXPECT_EQ(0, missing) TH_LOG("%d runs in debugfs, JSON: %.300s", n, json);
+	EXPECT_EQ(0, strncmp(json, "{\"pid\":", 7));
+	EXPECT_NE(NULL, strstr(json, "\"mappings\":["));
+	free(json);
+	free(runs);
+	kill(t.pid, SIGCONT);
+	target_stop(&t);
+}
+
+struct translate_req {
+	uint32_t pid;
+	uint64_t addr;
+};
+
+static void put_translate(struct nlmsghdr *nlh, void *arg)
+{
+	struct translate_req *req = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
+}
+
+struct translation {
+	int levels;
+	uint32_t last_level;
+	uint64_t pa;
+	bool has_pa;
+	uint32_t stop_level;
+	char reason[128];
+};
+
+static int translation_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct translation *t = data;
+	const struct nlattr *attr, *inner;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(attr)) {
+		case PTSCOPE_A_LEVEL:
+			t->levels++;
+			mnl_attr_for_each_nested(inner, attr)
+				if (mnl_attr_get_type(inner) == PTSCOPE_LEVEL_A_LEVEL)
+					t->last_level = mnl_attr_get_u32(inner);
+			break;
+		case PTSCOPE_A_PA:
+			t->pa = mnl_attr_get_u64(attr);
+			t->has_pa = true;
+			break;
+		case PTSCOPE_A_STOP_LEVEL:
+			t->stop_level = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_REASON:
+			snprintf(t->reason, sizeof(t->reason), "%s", mnl_attr_get_str(attr));
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static bool five_level_paging(void)
+{
+	char *flags = run_output("grep -m1 '^flags' /proc/cpuinfo");
+	bool la57 = flags && strstr(flags, " la57");
+
+	free(flags);
+	return la57;
+}
+
+TEST(translate_walks_every_level_to_pagemap_pa)
+{
+	char *p = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct translate_req req = { .pid = getpid() };
+	struct translation t = {};
+	char extack[256];
+	uint64_t pme;
+
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	req.addr = (unsigned long)p + 123;
+	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+				     translation_cb, &t, extack, sizeof(extack)))
+		TH_LOG("%s", extack);
+	pme = pagemap_entry(getpid(), (unsigned long)p);
+	ASSERT_TRUE(pme & PM_PRESENT);
+	EXPECT_EQ(five_level_paging() ? 5 : 4, t.levels);
+	EXPECT_EQ(PTSCOPE_LEVEL_PTE, t.last_level);
+	EXPECT_TRUE(t.has_pa);
+	EXPECT_EQ(PM_PFN(pme) * PAGE_SZ + 123, t.pa);
+	munmap(p, PAGE_SZ);
+}
+
+TEST(translate_unmapped_address_reports_where_the_walk_stopped)
+{
+	const unsigned long len = 1UL << 31;
+	char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct translate_req req = { .pid = getpid() };
+	struct translation t = {};
+	char extack[256];
+
+	ASSERT_NE(MAP_FAILED, p);
+	/* A 1 GiB-aligned address inside an untouched VMA: no table below. */
+	req.addr = ((unsigned long)p + (1UL << 30) - 1) & ~((1UL << 30) - 1);
+	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+				     translation_cb, &t, extack, sizeof(extack)));
+	EXPECT_FALSE(t.has_pa);
+	EXPECT_NE(0, t.reason[0]);
+	EXPECT_LE(PTSCOPE_LEVEL_PMD, t.stop_level);
+	EXPECT_EQ(t.stop_level, t.last_level);
+	munmap(p, len);
+
+	/* No VMA at all. */
+	memset(&t, 0, sizeof(t));
+	req.addr = (unsigned long)p;
+	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+				     translation_cb, &t, extack, sizeof(extack)));
+	EXPECT_FALSE(t.has_pa);
+	EXPECT_EQ(PTSCOPE_LEVEL_NONE, t.stop_level);
+	EXPECT_NE(0, t.reason[0]);
+}
+
+/* Malformed requests: what goes in the message, and what must come back. */
+struct bad_request {
+	const char *name;
+	uint8_t cmd;
+	uint16_t flags;
+	int pid;		/* 0: none; -1: a zombie; -2: self */
+	int attr;		/* one extra attribute, 0 for none */
+	int attr_len;		/* its length: 4 or 8 */
+	uint64_t value;
+	int err;
+};
+
+static const struct bad_request bad_requests[] = {
+	{ "unknown command", 99, 0, -2, 0, 0, 0, -EOPNOTSUPP },
+	{ "missing pid", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, 0, 0, 0, 0, -EINVAL },
+	{ "missing address", PTSCOPE_CMD_TRANSLATE, 0, -2, 0, 0, 0, -EINVAL },
+	{ "pid as u64", PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, 0, PTSCOPE_A_PID, 8, 1, -EINVAL },
+	{ "start as u32", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, -2, PTSCOPE_A_START, 4, 0, -EINVAL },
+	{ "unknown region", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, -2, PTSCOPE_A_REGION, 4, 99, -ERANGE },
+	{ "attribute of another command", PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, -2,
+	  PTSCOPE_A_ADDR, 8, 0x1000, -EINVAL },
+	{ "start above end", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, -2, PTSCOPE_A_START, 8,
+	  1UL << 40, -ERANGE },
+	{ "unaligned start", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, -2, PTSCOPE_A_START, 8,
+	  0x1001, -EINVAL },
+	{ "non-canonical address", PTSCOPE_CMD_TRANSLATE, 0, -2, PTSCOPE_A_ADDR, 8,
+	  0x0800000000000000UL, -EFAULT },
+	{ "kernel address", PTSCOPE_CMD_TRANSLATE, 0, -2, PTSCOPE_A_ADDR, 8,
+	  0xffffffff81000000UL, -ERANGE },
+	{ "nonexistent pid", PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, 4000000, 0, 0, 0, -ESRCH },
+	{ "exited pid", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, -1, 0, 0, 0, -ENODATA },
+	{ "kernel thread", PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, 2, 0, 0, 0, -EOPNOTSUPP },
+};
+
+struct bad_build {
+	const struct bad_request *req;
+	pid_t pid;
+};
+
+static void put_bad(struct nlmsghdr *nlh, void *arg)
+{
+	struct bad_build *b = arg;
+	const struct bad_request *req = b->req;
+
+	if (b->pid)
+		mnl_attr_put_u32(nlh, PTSCOPE_A_PID, b->pid);
+	if (req->attr == PTSCOPE_A_START && req->value == 1UL << 40)
+		mnl_attr_put_u64(nlh, PTSCOPE_A_END, 1UL << 39);
+	if (req->attr && req->attr_len == 8)
+		mnl_attr_put_u64(nlh, req->attr, req->value);
+	else if (req->attr)
+		mnl_attr_put_u32(nlh, req->attr, req->value);
+	if (req->cmd == PTSCOPE_CMD_TRANSLATE && req->attr != PTSCOPE_A_ADDR &&
+	    strcmp(req->name, "missing address"))
+		mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, 0x1000);
+}
+
+TEST(malformed_requests_get_their_errno_and_an_extack_message)
+{
+	struct bad_build b;
+	char extack[256];
+	unsigned int i;
+	pid_t zombie;
+	int ret;
+
+	zombie = fork();
+	ASSERT_LE(0, zombie);
+	if (!zombie)
+		_exit(0);
+	/* Not reaped until the end: its address space is gone. */
+	while (pagemap_entry(zombie, 0) == 0 && access("/proc/self", F_OK) == 0) {
+		char path[64], state = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", zombie);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%*d %*s %c", &state) == 1 && state == 'Z') {
+			fclose(f);
+			break;
+		}
+		if (f)
+			fclose(f);
+		usleep(10000);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(bad_requests); i++) {
+		b.req = &bad_requests[i];
+		b.pid = b.req->pid == -1 ? zombie : b.req->pid == -2 ? getpid() : b.req->pid;
+		ret = ptscope_request(b.req->cmd, b.req->flags, put_bad, &b, NULL, NULL,
+				      extack, sizeof(extack));
+		EXPECT_EQ(b.req->err, ret) TH_LOG("%s: %s (extack: %s)", b.req->name,
+						  strerror(-ret), extack);
+		/* The core's own refusal of an unknown command has no text. */
+		if (b.req->cmd != 99)
+			EXPECT_NE(0, extack[0]) TH_LOG("%s: no extack message", b.req->name);
+	}
+	waitpid(zombie, NULL, 0);
+}
+
+/* The refused child asks about its parent, the test. */
+static void put_self(struct nlmsghdr *nlh, void *arg)
+{
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, getppid());
+}
+
+/*
+ * In a child that gave up its privileges with @drop: the errno of a
+ * MAP_GET request, and the errno of opening the debugfs map view.
+ */
+static int run_refused(int *nl_err, int *open_err, void (*drop)(void))
+{
+	int pipefd[2], res[2] = { -1, -1 };
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		drop();
+		res[0] = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_self, NULL,
+					 NULL, NULL, NULL, 0);
+		fd = open("/sys/kernel/debug/ptscope/map", O_RDONLY);
+		res[1] = fd < 0 ? errno : 0;
+		if (write(pipefd[1], res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], res, sizeof(res)) != sizeof(res)) {
+		res[0] = -1;
+		res[1] = -1;
+	}
+	close(pipefd[0]);
+	waitpid(pid, NULL, 0);
+	*nl_err = res[0];
+	*open_err = res[1];
+	return 0;
+}
+
+static void become_nobody(void)
+{
+	if (setgid(65534) || setuid(65534))
+		_exit(1);
+}
+
+static void become_userns_root(void)
+{
+	char map[32];
+	int fd;
+
+	if (unshare(CLONE_NEWUSER))
+		_exit(1);
+	fd = open("/proc/self/setgroups", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "deny", 4) != 4)
+			_exit(1);
+		close(fd);
+	}
+	snprintf(map, sizeof(map), "0 %d 1", 0);
+	fd = open("/proc/self/uid_map", O_WRONLY);
+	if (fd < 0 || write(fd, map, strlen(map)) < 0)
+		_exit(1);
+	close(fd);
+}
+
+static void keep_only_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+
+	data[0].effective = 1U << CAP_NET_ADMIN;
+	data[0].permitted = 1U << CAP_NET_ADMIN;
+	if (syscall(SYS_capset, &hdr, data))
+		_exit(1);
+}
+
+static void check_refused(struct __test_metadata *_metadata, void (*drop)(void),
+			  const char *who)
+{
+	int nl_err, open_err;
+
+	ASSERT_EQ(0, ptscope_set_target(getpid()));
+	ASSERT_EQ(0, run_refused(&nl_err, &open_err, drop));
+	EXPECT_EQ(-EPERM, nl_err) TH_LOG("%s: netlink answered %d", who, nl_err);
+	EXPECT_TRUE(open_err == EPERM || open_err == EACCES)
+		TH_LOG("%s: open of the map view: %s", who, strerror(open_err));
+}
+
+TEST(unprivileged_user_is_refused)
+{
+	check_refused(_metadata, become_nobody, "uid 65534");
+}
+
+TEST(user_namespace_root_is_refused)
+{
+	check_refused(_metadata, become_userns_root, "root in a user namespace");
+}
+
+TEST(cap_net_admin_alone_is_refused)
+{
+	check_refused(_metadata, keep_only_net_admin, "CAP_NET_ADMIN only");
+}
+
+struct dump_count {
+	unsigned long runs;
+	unsigned long pages;
+	unsigned long start, end;
+};
+
+static int count_runs_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_count *c = data;
+	const struct nlattr *attr, *inner;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		uint64_t size = 0, state = 99;
+
+		if (mnl_attr_get_type(attr) != PTSCOPE_A_RUN)
+			continue;
+		mnl_attr_for_each_nested(inner, attr) {
+			if (mnl_attr_get_type(inner) == PTSCOPE_RUN_A_SIZE)
+				size = mnl_attr_get_u64(inner);
+			if (mnl_attr_get_type(inner) == PTSCOPE_RUN_A_STATE)
+				state = mnl_attr_get_u32(inner);
+		}
+		if (state != PTSCOPE_STATE_PRESENT)
+			continue;
+		c->runs++;
+		c->pages += size / PAGE_SZ;
+	}
+	return MNL_CB_OK;
+}
+
+static void put_range(struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_count *c = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, getpid());
+	mnl_attr_put_u64(nlh, PTSCOPE_A_START, c->start);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_END, c->end);
+}
+
+/* Runs and pages pagemap implies for [start, end): contiguous PFNs merge. */
+static void pagemap_runs(unsigned long start, unsigned long end, struct dump_count *c)
+{
+	uint64_t *pm, prev = 0;
+	unsigned long i, n = (end - start) / PAGE_SZ;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	pm = malloc(n * sizeof(*pm));
+	if (fd < 0 || !pm || pread(fd, pm, n * sizeof(*pm), start / PAGE_SZ * 8) !=
+	    (ssize_t)(n * sizeof(*pm)))
+		abort();
+	close(fd);
+	for (i = 0; i < n; i++) {
+		if (!(pm[i] & PM_PRESENT)) {
+			prev = 0;
+			continue;
+		}
+		c->pages++;
+		if (!prev || PM_PFN(pm[i]) != PM_PFN(prev) + 1)
+			c->runs++;
+		prev = pm[i];
+	}
+	free(pm);
+}
+
+TEST(large_target_dumps_completely)
+{
+	const unsigned long len = 400UL << 20;	/* 102400 pages */
+	struct dump_count got, want;
+	int attempt, ret = 0;
+	char *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	/* 4 KiB pages only: a THP would be one run where pagemap sees 512. */
+	madvise(p, len, MADV_NOHUGEPAGE);
+	memset(p, 1, len);
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		memset(&got, 0, sizeof(got));
+		memset(&want, 0, sizeof(want));
+		got.start = (unsigned long)p;
+		got.end = (unsigned long)p + len;
+		ret = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_range, &got,
+				      count_runs_cb, &got, NULL, 0);
+		pagemap_runs(got.start, got.end, &want);
+		if (!ret && got.runs == want.runs && got.pages == want.pages)
+			break;
+	}
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(len / PAGE_SZ, want.pages);
+	EXPECT_EQ(want.pages, got.pages);
+	EXPECT_EQ(want.runs, got.runs);
+	ksft_print_msg("%lu pages in %lu runs, as pagemap says\n", got.pages, got.runs);
+	munmap(p, len);
+}
+
+TEST_HARNESS_MAIN
