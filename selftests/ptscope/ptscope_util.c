@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
@@ -65,13 +66,37 @@ static int parse_map_line(const char *line, struct map_run *run)
 	return 0;
 }
 
+/*
+ * Records read from a view or a dump.  A fixed buffer never grows: reading
+ * into it allocates nothing, which matters when the target is the reader.
+ */
+struct records {
+	char *buf;
+	int n, cap;
+	size_t size;
+	bool fixed;
+};
+
+static void *records_add(struct records *r)
+{
+	if (r->n == r->cap) {
+		if (r->fixed)
+			return NULL;
+		r->cap = r->cap ? 2 * r->cap : 256;
+		r->buf = realloc(r->buf, r->cap * r->size);
+		if (!r->buf)
+			abort();
+	}
+	return r->buf + r->n++ * r->size;
+}
+
 /* Read all lines of a view after its header, with @parse. */
-static int read_view(pid_t pid, const char *view, void **out, size_t size,
+static int read_view(pid_t pid, const char *view, struct records *r,
 		     int (*parse)(const char *line, void *rec))
 {
 	char line[512];
-	char *recs = NULL;
-	int n = 0, cap = 0, ret;
+	void *rec;
+	int ret;
 	FILE *f;
 
 	ret = ptscope_set_target(pid);
@@ -86,28 +111,29 @@ static int read_view(pid_t pid, const char *view, void **out, size_t size,
 		return ret;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 256;
-			recs = realloc(recs, cap * size);
-			if (!recs)
-				abort();
+		rec = records_add(r);
+		if (!rec) {
+			fclose(f);
+			return -E2BIG;
 		}
-		if (parse(line, recs + n * size)) {
+		if (parse(line, rec)) {
 			fprintf(stderr, "unparsable line in %s: %s", view, line);
-			continue;
+			r->n--;
 		}
-		n++;
 	}
-	ret = ferror(f) ? -errno : n;
+	ret = ferror(f) ? -errno : r->n;
 	fclose(f);
-	*out = recs;
 	return ret;
 }
 
 int ptscope_read_map(pid_t pid, struct map_run **runs)
 {
-	return read_view(pid, DEBUGFS "map", (void **)runs, sizeof(**runs),
-			 (int (*)(const char *, void *))parse_map_line);
+	struct records r = { .size = sizeof(**runs) };
+	int ret = read_view(pid, DEBUGFS "map", &r,
+			    (int (*)(const char *, void *))parse_map_line);
+
+	*runs = (struct map_run *)r.buf;
+	return ret;
 }
 
 const struct map_run *ptscope_find_run(const struct map_run *runs, int n,
@@ -134,8 +160,12 @@ static int parse_region_line(const char *line, struct region_line *r)
 
 int ptscope_read_regions(pid_t pid, struct region_line **lines)
 {
-	return read_view(pid, DEBUGFS "regions", (void **)lines, sizeof(**lines),
-			 (int (*)(const char *, void *))parse_region_line);
+	struct records r = { .size = sizeof(**lines) };
+	int ret = read_view(pid, DEBUGFS "regions", &r,
+			    (int (*)(const char *, void *))parse_region_line);
+
+	*lines = (struct region_line *)r.buf;
+	return ret;
 }
 
 const struct region_line *ptscope_find_region(const struct region_line *lines,
@@ -236,21 +266,159 @@ bool pagemap_blind(pid_t pid, unsigned long va)
 	return blind;
 }
 
+struct netlink_map {
+	struct records *runs;
+	pid_t pid;
+	unsigned long start, end;
+	bool overflow;
+};
+
+static const char *const state_names[] = { "present", "swap", "migration", "other" };
+static const char *const region_names[] = {
+	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
+};
+
+static int netlink_run_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct netlink_map *m = data;
+	const struct nlattr *attr, *a;
+	struct map_run *r;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != PTSCOPE_A_RUN)
+			continue;
+		r = records_add(m->runs);
+		if (!r) {
+			m->overflow = true;
+			return MNL_CB_OK;
+		}
+		memset(r, 0, sizeof(*r));
+		mnl_attr_for_each_nested(a, attr) {
+			switch (mnl_attr_get_type(a)) {
+			case PTSCOPE_RUN_A_VA:
+				r->va = mnl_attr_get_u64(a);
+				break;
+			case PTSCOPE_RUN_A_SIZE:
+				r->end = mnl_attr_get_u64(a);	/* the size, for now */
+				break;
+			case PTSCOPE_RUN_A_PAGE_SIZE:
+				r->page_size = mnl_attr_get_u64(a);
+				break;
+			case PTSCOPE_RUN_A_STATE:
+				snprintf(r->state, sizeof(r->state), "%s",
+					 state_names[mnl_attr_get_u32(a) & 3]);
+				break;
+			case PTSCOPE_RUN_A_REGION:
+				snprintf(r->region, sizeof(r->region), "%s",
+					 region_names[mnl_attr_get_u32(a) & 7]);
+				break;
+			case PTSCOPE_RUN_A_PA:
+				r->pa = mnl_attr_get_u64(a);
+				break;
+			case PTSCOPE_RUN_A_SWAP_TYPE:
+				r->swap_type = mnl_attr_get_u32(a);
+				break;
+			case PTSCOPE_RUN_A_SWAP_OFFSET:
+				r->swap_offset = mnl_attr_get_u64(a);
+				break;
+			}
+		}
+		r->end += r->va;
+	}
+	return MNL_CB_OK;
+}
+
+static void put_map_request(struct nlmsghdr *nlh, void *arg)
+{
+	struct netlink_map *m = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, m->pid);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_START, m->start);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_END, m->end);
+}
+
+/*
+ * Room for the runs of check_against_pagemap(), allocated and faulted in
+ * once: most tests look at their own address space, which reading into a
+ * growing buffer would change under the comparison.
+ */
+#define POOL_RUNS 65536
+
+static struct map_run *run_pool(int which)
+{
+	static struct map_run *pools[2];
+
+	if (!pools[which]) {
+		pools[which] = mmap(NULL, POOL_RUNS * sizeof(struct map_run),
+				    PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (pools[which] == MAP_FAILED)
+			abort();
+	}
+	return pools[which];
+}
+
+/*
+ * Do MAP_GET over [start, end) and the debugfs map agree on the runs that
+ * start in the range?  (Flags are compared by the client tests.)
+ */
+static int compare_with_netlink(pid_t pid, const struct map_run *runs, int n,
+				unsigned long start, unsigned long end, bool quiet)
+{
+	struct records r = { (char *)run_pool(1), 0, POOL_RUNS, sizeof(struct map_run), true };
+	struct netlink_map m = { .runs = &r, .pid = pid };
+	const struct map_run *nl = (const struct map_run *)r.buf;
+	int i, j = 0, bad = 0;
+
+	m.start = start & ~(PAGE_SZ - 1);
+	m.end = (end + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
+	if (ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_map_request, &m,
+			    netlink_run_cb, &m, NULL, 0) || m.overflow)
+		return 1;
+	for (i = 0; i < n; i++) {
+		const struct map_run *d = &runs[i];
+		unsigned long cut;
+
+		if (d->va < m.start || d->va >= m.end)
+			continue;
+		/* MAP_GET stops at the range's end, but never inside a page. */
+		cut = (m.end + d->page_size - 1) & ~(d->page_size - 1);
+		while (j < r.n && nl[j].va < d->va)
+			j++;
+		if (j == r.n || nl[j].va != d->va || nl[j].end != (d->end < cut ? d->end : cut) ||
+		    nl[j].pa != d->pa || nl[j].page_size != d->page_size ||
+		    strcmp(nl[j].state, d->state) || strcmp(nl[j].region, d->region) ||
+		    nl[j].swap_offset != d->swap_offset) {
+			if (!quiet)
+				fprintf(stderr, "%#lx: debugfs and MAP_GET differ\n", d->va);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 int check_against_pagemap(pid_t pid, unsigned long start, unsigned long end,
 			  unsigned long *checked)
 {
-	struct map_run *runs = NULL;
 	unsigned long pages = 0;
 	int attempt, n, bad = 0;
+	struct records r;
 
+	/* Both pools exist before the first read, so no read sees them appear. */
+	run_pool(0);
+	run_pool(1);
 	for (attempt = 1; attempt <= 5; attempt++) {
-		n = ptscope_read_map(pid, &runs);
+		r = (struct records){ (char *)run_pool(0), 0, POOL_RUNS,
+				      sizeof(struct map_run), true };
+		n = read_view(pid, DEBUGFS "map", &r,
+			      (int (*)(const char *, void *))parse_map_line);
 		if (n < 0)
 			return -1;
 		pages = 0;
-		bad = compare_with_pagemap(pid, runs, n, start, end, &pages,
-					   attempt < 5);
-		free(runs);
+		bad = compare_with_pagemap(pid, (struct map_run *)r.buf, n, start, end,
+					   &pages, attempt < 5);
+		bad += compare_with_netlink(pid, (struct map_run *)r.buf, n, start, end,
+					    attempt < 5);
 		if (!bad)
 			break;
 		usleep(20000);

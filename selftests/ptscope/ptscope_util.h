@@ -67,7 +67,8 @@ int compare_with_pagemap(pid_t pid, const struct map_run *runs, int n,
 			 unsigned long *checked, bool quiet);
 
 /*
- * Read the map of @pid and compare [start, end) with pagemap.  The kernel
+ * Read the map of @pid and compare [start, end) with pagemap, and with the
+ * runs netlink's MAP_GET returns for the same range.  The kernel
  * may migrate a page between the two reads (compaction does, in the
  * guests), so a mismatch is retried a few times before it counts; only
  * what differs on the last attempt is reported.
