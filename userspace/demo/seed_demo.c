@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The seed's process: code, initialised data, bss, a heap block, a stack
- * variable, libc.  Built twice: static and non-PIE, so its code sits at
- * 0x00400000 like the textbook's figure, and dynamically linked, so libc
- * is a shared library.  It prints where things are and then waits, so
- * ptscope can look at it.
+ * variable, libc.  Built three times: as two different static, non-PIE
+ * programs (seed_demo_a, seed_demo_b), so their code sits at 0x00400000
+ * like the textbook's figure, and dynamically linked, so libc is a shared
+ * library.  It prints where things are and then waits, so ptscope can look
+ * at it.
  */
 
 #include <signal.h>
@@ -12,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifndef PROGRAM
+#define PROGRAM "seed_demo"
+#endif
 
 int initialised = 42;		/* read/write data */
 static char zeroed[8192];	/* bss */
@@ -25,8 +30,8 @@ int main(void)
 		return 1;
 	memset(heap, 'h', 100000);
 	memset(zeroed, 'z', sizeof(zeroed));
-	printf("pid %d: code %p data %p bss %p heap %p stack %p printf %p\n",
-	       getpid(), (void *)main, (void *)&initialised, (void *)zeroed,
+	printf("%s, pid %d: code %p data %p bss %p heap %p stack %p printf %p\n",
+	       PROGRAM, getpid(), (void *)main, (void *)&initialised, (void *)zeroed,
 	       (void *)heap, (void *)&local, (void *)printf);
 	fflush(stdout);
 	for (;;)
