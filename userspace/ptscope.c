@@ -23,6 +23,8 @@ static const struct {
 	{ "map", map_main, "Shows a process's virtual-to-physical mappings, run by run" },
 	{ "translate", translate_main, "Walks the page tables for one address, level by level" },
 	{ "kernel", kernel_main, "Shows the kernel half: top-level entries and their areas" },
+	{ "diff", diff_main, "Compares two processes' translations, frame by frame" },
+	{ "layout", layout_main, "Draws the address space, top to bottom, as text or SVG" },
 	{ "version", version_main, "Shows the client's and the module's versions" },
 };
 
@@ -45,6 +47,7 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 		{ "help", no_argument, NULL, 'h' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "range", required_argument, NULL, 'R' },
+		{ "svg", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, i;
@@ -63,8 +66,10 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 		if (c != '?' && strchr(options, c)) {
 			if (c == 'r')
 				args->region = optarg;
-			else
+			else if (c == 'R')
 				args->range = optarg;
+			else
+				args->svg = optarg;
 			continue;
 		}
 		goto usage;

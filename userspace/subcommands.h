@@ -12,6 +12,8 @@ int regions_main(int argc, char *argv[]);
 int map_main(int argc, char *argv[]);
 int translate_main(int argc, char *argv[]);
 int kernel_main(int argc, char *argv[]);
+int diff_main(int argc, char *argv[]);
+int layout_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 
 /* What the subcommands' command lines hold. */
@@ -19,6 +21,7 @@ struct cmd_args {
 	bool json;
 	const char *region;	/* --region */
 	const char *range;	/* --range */
+	const char *svg;	/* --svg */
 	char *args[2];		/* positional arguments */
 };
 
@@ -26,7 +29,8 @@ struct cmd_args {
 
 /*
  * Parse -j/--json, -h/--help and the options named in @options ("r":
- * --region, "R": --range), and exactly @nargs positional arguments.
+ * --region, "R": --range, "s": --svg), and exactly @nargs positional
+ * arguments.
  * Returns 0, ARGS_HELP after printing @usage to stdout, or 2 after printing
  * it to stderr.
  */

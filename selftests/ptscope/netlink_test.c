@@ -26,35 +26,6 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-/* Run a command; return its whole stdout (caller frees) or NULL. */
-static char *run_output(const char *cmd)
-{
-	size_t len = 0, cap = 1 << 16;
-	char *out = malloc(cap);
-	FILE *p = popen(cmd, "r");
-	size_t n;
-
-	if (!out || !p) {
-		free(out);
-		return NULL;
-	}
-	while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			if (!out)
-				abort();
-		}
-	}
-	out[len] = '\0';
-	if (pclose(p)) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* The lines of a debugfs view after its header, in one string. */
 static char *debugfs_body(pid_t pid, const char *view)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
@@ -19,6 +20,35 @@
 
 #define DEBUGFS "/sys/kernel/debug/ptscope/"
 #define EXEC_CHILD_ARG "--ptscope-exec-child"
+
+/* Run a command; return its whole stdout (caller frees) or NULL. */
+char *run_output(const char *cmd)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *out = malloc(cap);
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	if (!out || !p) {
+		free(out);
+		return NULL;
+	}
+	while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			if (!out)
+				abort();
+		}
+	}
+	out[len] = '\0';
+	if (pclose(p)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
 
 int ptscope_set_target(pid_t pid)
 {
@@ -519,7 +549,7 @@ void target_stop(struct target *t)
 	t->pid = 0;
 }
 
-int exec_target_start(struct target *t)
+int exec_target_start(struct target *t, bool same_layout)
 {
 	int cmd[2], report[2];
 
@@ -532,6 +562,8 @@ int exec_target_start(struct target *t)
 		dup2(cmd[0], 0);
 		dup2(report[1], 1);
 		close_range(3, ~0U, 0);
+		if (same_layout)
+			personality(ADDR_NO_RANDOMIZE);
 		execl("/proc/self/exe", "ptscope-exec-child", EXEC_CHILD_ARG, NULL);
 		_exit(127);
 	}
@@ -545,11 +577,16 @@ int exec_target_start(struct target *t)
 void exec_target_main(int argc, char **argv)
 {
 	unsigned long addr = (unsigned long)&printf;
-	char c;
+	char c, *heap;
 
 	if (argc != 2 || strcmp(argv[1], EXEC_CHILD_ARG))
 		return;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A heap, as every region of the seed's figure should be there. */
+	heap = malloc(64 << 10);
+	if (!heap)
+		_exit(1);
+	memset(heap, 1, 64 << 10);
 	/* Fault in the page of printf's code. */
 	memcpy(&c, (void *)addr, 1);
 	asm volatile("" : : "r" (c));

@@ -34,6 +34,9 @@ struct region_line {
 	char path[256];
 };
 
+/* Run a shell command; its whole stdout (free() it), or NULL if it failed. */
+char *run_output(const char *cmd);
+
 /* Point the debugfs views at @pid; returns 0 or the write's errno. */
 int ptscope_set_target(pid_t pid);
 
@@ -101,9 +104,10 @@ void target_stop(struct target *t);
 /*
  * Start this test program anew (execve of /proc/self/exe) in "child mode"
  * as a freshly exec'd process: it reports &printf after touching it, then
- * waits for stdin to close.
+ * waits for stdin to close.  @same_layout turns address-space randomization
+ * off, so that two such processes map everything at the same addresses.
  */
-int exec_target_start(struct target *t);
+int exec_target_start(struct target *t, bool same_layout);
 /* Called by main() of each test binary before the harness runs. */
 void exec_target_main(int argc, char **argv);
 

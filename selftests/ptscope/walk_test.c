@@ -88,8 +88,8 @@ TEST(shared_library_page_same_frame_in_two_processes)
 	struct target a, b;
 	unsigned long pa_a, pa_b;
 
-	ASSERT_EQ(0, exec_target_start(&a));
-	ASSERT_EQ(0, exec_target_start(&b));
+	ASSERT_EQ(0, exec_target_start(&a, false));
+	ASSERT_EQ(0, exec_target_start(&b, false));
 
 	pa_a = pa_of(a.pid, a.value);
 	pa_b = pa_of(b.pid, b.value);
