@@ -124,7 +124,7 @@ static void print_gap(const char *kind, uint64_t start, uint64_t end)
 	out_hex("start", "", start);
 	out_hex("end", "", end);
 	out_uint("size", "", end - start);
-	out_text("                 : %-12s %-29s :\n",
+	out_text("                 : %-13s %-28s :\n",
 		 strcmp(kind, "gap") ? "non-canonical" : "unmapped", human(end - start, buf));
 	out_close_object();
 }
@@ -193,6 +193,22 @@ svg_text(FILE *f, unsigned int x, unsigned int y, const char *fmt, ...)
 	fputs("</text>\n", f);
 }
 
+/* A box is taller the larger it is: log2 of its size. */
+static unsigned int box_height(const struct block *b)
+{
+	return 24 + 4 * (63 - __builtin_clzll((b->end - b->start) | 1));
+}
+
+static unsigned int svg_height(const struct layout *l, const struct block *kernel)
+{
+	const struct block *b, *above = NULL;
+	unsigned int i, y = 50;
+
+	for (i = 0; (b = item(l, kernel, i)); above = b, i++)
+		y += box_height(b) + (above && above->start != b->end ? 32 : 0);
+	return y + 30;
+}
+
 /* The SVG: the same boxes, their heights growing with log2 of the size. */
 static int write_svg(const char *path, const struct layout *l, const struct block *kernel)
 {
@@ -217,13 +233,12 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 		fprintf(stderr, "%s: %s: %m\n", PROG_NAME, path);
 		return -1;
 	}
-	/* Room for every box and gap at their tallest. */
-	fprintf(f, header, 120 + (l->n + 1) * (24 + 4 * 64 + 32));
+	fprintf(f, header, svg_height(l, kernel));
 	fprintf(f, "<title>Address space of pid %u</title>\n", l->pid);
 	fputs("<style>rect { stroke: #2e3440; }</style>\n", f);
 	svg_text(f, 20, 28, "Address space of pid %u, top to bottom (ptscope layout)", l->pid);
 	for (i = 0; (b = item(l, kernel, i)); above = b, i++) {
-		h = 24 + 4 * (63 - __builtin_clzll((b->end - b->start) | 1));
+		h = box_height(b);
 		if (above && above->start != b->end) {
 			svg_text(f, 200, y + 20, ": %s %s",
 				 above == kernel ? "non-canonical hole and unmapped" : "unmapped",

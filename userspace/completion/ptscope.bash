@@ -16,7 +16,7 @@ _ptscope()
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 
 	if [[ $COMP_CWORD -eq 1 ]]; then
-		COMPREPLY=($(compgen -W "regions map translate kernel version help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "regions map translate kernel diff layout version help --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -25,15 +25,21 @@ _ptscope()
 		return
 	fi
 	[[ $prev == --range ]] && return
+	if [[ $prev == --svg ]]; then
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
 	if [[ $cur == -* ]]; then
 		case $cmd in
 		map) COMPREPLY=($(compgen -W "-j --json --help --region --range" -- "$cur")) ;;
+		diff) COMPREPLY=($(compgen -W "-j --json --help --region" -- "$cur")) ;;
+		layout) COMPREPLY=($(compgen -W "-j --json --help --svg" -- "$cur")) ;;
 		regions | translate | kernel) COMPREPLY=($(compgen -W "-j --json --help" -- "$cur")) ;;
 		esac
 		return
 	fi
 	case $cmd in
-	regions | map | kernel) _ptscope_pids "$cur" ;;
+	regions | map | kernel | diff | layout) _ptscope_pids "$cur" ;;
 	translate)
 		# PID, then ADDR
 		local args=0 i
