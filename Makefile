@@ -5,6 +5,7 @@
 # make check      build for 6.12, 6.1 and the debug kernel, run the
 #                 kselftests in a guest of each
 # make demo       the README's scenario, in a guest
+# make stress     the stress kselftests with long counts, on the debug kernel
 
 # The running kernel's build dir when it has one (a developer's own box),
 # else the newest installed headers (this project's build machines, whose
@@ -35,10 +36,13 @@ check: deps
 demo: deps
 	scripts/demo
 
+stress: deps
+	scripts/check --stress
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests/ptscope clean
 	rm -rf build
 
-.PHONY: all module client deps check demo clean
+.PHONY: all module client deps check demo stress clean

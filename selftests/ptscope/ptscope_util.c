@@ -704,8 +704,11 @@ int ptscope_request(uint8_t cmd, uint16_t flags,
 		    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 		    char *extack, size_t extack_len)
 {
-	int id = genl_family_id(PTSCOPE_GENL_NAME);
+	/* The id stays while the module is loaded; ask the controller once. */
+	static int id = -1;
 
+	if (id < 0)
+		id = genl_family_id(PTSCOPE_GENL_NAME);
 	if (id < 0)
 		return -ENOENT;
 	return request(id, cmd, flags, build, arg, cb, data, extack, extack_len);
