@@ -21,6 +21,7 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/ptscope.h>
+#include <ptscope_names.h>
 
 #include "ptscope.h"
 
@@ -205,10 +206,7 @@ static void view_stop(struct seq_file *m, void *v)
 
 static void print_flags(struct seq_file *m, u32 flags)
 {
-	static const char * const names[] = {
-		"present", "write", "user", "accessed", "dirty",
-		"global", "nx", "huge", "soft-dirty",
-	};
+	static const char * const names[] = PTSCOPE_FLAG_NAMES;
 	const char *sep = "";
 	unsigned int i;
 
@@ -238,9 +236,7 @@ static const char *page_size_name(unsigned int shift)
 
 static int map_show(struct seq_file *m, void *v)
 {
-	static const char * const states[] = {
-		"present", "swap", "migration", "other",
-	};
+	static const char * const states[] = PTSCOPE_STATE_NAMES;
 	struct ptscope_run *run = v;
 
 	if (v == SEQ_START_TOKEN) {

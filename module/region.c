@@ -5,19 +5,11 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <uapi/linux/ptscope.h>
+#include <ptscope_names.h>
 
 #include "ptscope.h"
 
-static const char * const region_names[] = {
-	[PTSCOPE_REGION_CODE] = "code",
-	[PTSCOPE_REGION_DATA] = "data",
-	[PTSCOPE_REGION_HEAP] = "heap",
-	[PTSCOPE_REGION_SHLIB] = "shlib",
-	[PTSCOPE_REGION_MMAP] = "mmap",
-	[PTSCOPE_REGION_STACK] = "stack",
-	[PTSCOPE_REGION_VDSO] = "vdso",
-	[PTSCOPE_REGION_KERNEL] = "kernel",
-};
+static const char * const region_names[] = PTSCOPE_REGION_NAMES;
 
 const char *ptscope_region_name(unsigned int region)
 {

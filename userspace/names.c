@@ -5,28 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/ptscope.h>
+#include <ptscope_names.h>
 
 #include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const regions[] = {
-	[PTSCOPE_REGION_CODE] = "code",
-	[PTSCOPE_REGION_DATA] = "data",
-	[PTSCOPE_REGION_HEAP] = "heap",
-	[PTSCOPE_REGION_SHLIB] = "shlib",
-	[PTSCOPE_REGION_MMAP] = "mmap",
-	[PTSCOPE_REGION_STACK] = "stack",
-	[PTSCOPE_REGION_VDSO] = "vdso",
-	[PTSCOPE_REGION_KERNEL] = "kernel",
-};
+static const char *const regions[] = PTSCOPE_REGION_NAMES;
 
-static const char *const states[] = {
-	[PTSCOPE_STATE_PRESENT] = "present",
-	[PTSCOPE_STATE_SWAP] = "swap",
-	[PTSCOPE_STATE_MIGRATION] = "migration",
-	[PTSCOPE_STATE_OTHER] = "other",
-};
+static const char *const states[] = PTSCOPE_STATE_NAMES;
 
 static const char *const levels[] = {
 	[PTSCOPE_LEVEL_NONE] = "none",
@@ -37,11 +24,7 @@ static const char *const levels[] = {
 	[PTSCOPE_LEVEL_PGD] = "pgd",
 };
 
-/* In bit order of enum ptscope_flag. */
-static const char *const flags[] = {
-	"present", "write", "user", "accessed", "dirty",
-	"global", "nx", "huge", "soft-dirty",
-};
+static const char *const flags[] = PTSCOPE_FLAG_NAMES;
 
 static const char *lookup(const char *const *names, size_t n, uint32_t value)
 {

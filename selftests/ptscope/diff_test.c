@@ -18,8 +18,6 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-#define SEED_VA 0x00400000UL
-
 /* The JSON object of @json's diff entry starting at @va, or NULL. */
 static const char *diff_entry(const char *json, unsigned long va)
 {
@@ -149,17 +147,6 @@ TEST(diff_shared_library_page_is_the_same_frame)
 	free(json);
 	target_stop(&a);
 	target_stop(&b);
-}
-
-static unsigned long map_seed_page(void *arg)
-{
-	char *p = mmap((void *)SEED_VA, PAGE_SZ, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return 0;
-	memset(p, (long)arg, PAGE_SZ);
-	return (unsigned long)p;
 }
 
 TEST(diff_seed_same_va_different_frames)

@@ -273,6 +273,17 @@ int compare_with_pagemap(pid_t pid, const struct map_run *runs, int n,
 	return bad;
 }
 
+unsigned long map_seed_page(void *fill)
+{
+	char *p = mmap((void *)SEED_VA, PAGE_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 0;
+	memset(p, (long)fill, PAGE_SZ);
+	return (unsigned long)p;
+}
+
 bool pagemap_blind(pid_t pid, unsigned long va)
 {
 	unsigned long start, end;

@@ -12,6 +12,8 @@
 #include <sys/types.h>
 
 #define PAGE_SZ 4096UL
+/* The seed's address: "Process A reads from 0x00400000, so does B". */
+#define SEED_VA 0x00400000UL
 
 /* One line of /sys/kernel/debug/ptscope/map. */
 struct map_run {
@@ -78,6 +80,9 @@ int compare_with_pagemap(pid_t pid, const struct map_run *runs, int n,
  */
 int check_against_pagemap(pid_t pid, unsigned long start, unsigned long end,
 			  unsigned long *checked);
+
+/* A target setup: a page at SEED_VA filled with the byte @fill; its address. */
+unsigned long map_seed_page(void *fill);
 
 /*
  * pagemap skips VM_PFNMAP and VM_IO mappings ([vvar], device memory): it

@@ -19,8 +19,6 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-#define SEED_VA 0x00400000UL
-
 static unsigned long pages_checked;
 
 static void report_checked(struct __test_metadata *_metadata)
@@ -48,17 +46,6 @@ static unsigned long pa_of(pid_t pid, unsigned long va)
 		pa = run->pa + (va - run->va);
 	free(runs);
 	return pa;
-}
-
-static unsigned long map_seed_page(void *arg)
-{
-	char *p = mmap((void *)SEED_VA, PAGE_SZ, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return 0;
-	memset(p, (long)arg, PAGE_SZ);
-	return (unsigned long)p;
 }
 
 TEST(seed_two_processes_same_va_different_frames)

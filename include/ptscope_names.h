@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The names the module's debugfs views and the client print for the UAPI's
+ * enum values, in one place so that both always say the same.
+ */
+#ifndef _PTSCOPE_NAMES_H
+#define _PTSCOPE_NAMES_H
+
+#define PTSCOPE_REGION_NAMES {				\
+	[PTSCOPE_REGION_CODE] = "code",			\
+	[PTSCOPE_REGION_DATA] = "data",			\
+	[PTSCOPE_REGION_HEAP] = "heap",			\
+	[PTSCOPE_REGION_SHLIB] = "shlib",		\
+	[PTSCOPE_REGION_MMAP] = "mmap",			\
+	[PTSCOPE_REGION_STACK] = "stack",		\
+	[PTSCOPE_REGION_VDSO] = "vdso",			\
+	[PTSCOPE_REGION_KERNEL] = "kernel",		\
+}
+
+#define PTSCOPE_STATE_NAMES {				\
+	[PTSCOPE_STATE_PRESENT] = "present",		\
+	[PTSCOPE_STATE_SWAP] = "swap",			\
+	[PTSCOPE_STATE_MIGRATION] = "migration",	\
+	[PTSCOPE_STATE_OTHER] = "other",		\
+}
+
+/* In bit order of enum ptscope_flag. */
+#define PTSCOPE_FLAG_NAMES {				\
+	"present", "write", "user", "accessed", "dirty",	\
+	"global", "nx", "huge", "soft-dirty",		\
+}
+
+#endif /* _PTSCOPE_NAMES_H */
