@@ -6,6 +6,7 @@
 #                 kselftests in a guest of each
 # make demo       the README's scenario, in a guest
 # make stress     the stress kselftests with long counts, on the debug kernel
+# make bench      ptscope against pagemap and PAGEMAP_SCAN, in one guest boot
 
 # The running kernel's build dir when it has one (a developer's own box),
 # else the newest installed headers (this project's build machines, whose
@@ -39,10 +40,13 @@ demo: deps
 stress: deps
 	scripts/check --stress
 
+bench: deps
+	scripts/bench
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests/ptscope clean
 	rm -rf build
 
-.PHONY: all module client deps check demo stress clean
+.PHONY: all module client deps check demo stress bench clean

@@ -6,6 +6,7 @@
  *   regions   one line per VMA: range, perms, region, resident pages, file
  *   map       one line per run of contiguous VA->PA mappings
  *   layout    one line per region, top of the address space first
+ *   stats     longest mmap_lock hold, largest request; write to reset
  *
  * Physical addresses are for CAP_SYS_ADMIN in the initial user namespace
  * only, checked at open (file mode alone would let a root-owned file
@@ -432,6 +433,31 @@ static const struct file_operations layout_fops = {
 	.release = single_release,
 };
 
+static int stats_open(struct inode *inode, struct file *file)
+{
+	if (!may_see_physical(file))
+		return -EPERM;
+	return single_open(file, ptscope_stats_show, NULL);
+}
+
+static ssize_t stats_write(struct file *file, const char __user *ubuf, size_t count,
+			   loff_t *ppos)
+{
+	if (!may_see_physical(file))
+		return -EPERM;
+	ptscope_stats_reset();
+	return count;
+}
+
+static const struct file_operations stats_fops = {
+	.owner = THIS_MODULE,
+	.open = stats_open,
+	.read = seq_read,
+	.write = stats_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 /*
  * debugfs is a debugging aid: as everywhere in the kernel, a failure to
  * create it is not an error, and netlink stays the primary interface.
@@ -445,6 +471,7 @@ void ptscope_debugfs_init(void)
 	debugfs_create_file("regions", 0400, dir, NULL, &regions_fops);
 	debugfs_create_file("map", 0400, dir, NULL, &map_fops);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
+	debugfs_create_file("stats", 0600, dir, NULL, &stats_fops);
 }
 
 void ptscope_debugfs_uninit(void)

@@ -132,22 +132,22 @@ struct dump_state {
 	struct netlink_ext_ack refusal;	/* what ->start said, on 6.1 */
 	bool done;
 	bool sent;			/* a message went out already */
+	bool pending;			/* the current item waits for a message */
 	union {
 		struct {
 			struct ptscope_walk walk;
 			struct ptscope_run run;
-			bool have_run;	/* @run is waiting for a message */
 			bool filter;
 			u32 region;
 		} map;
 		struct {
 			unsigned long next;
 			struct ptscope_vma vma;
-			bool have_vma;
 			char *path;	/* PATH_MAX bytes */
 		} regions;
 		struct {
 			unsigned int index;
+			struct ptscope_kernel_entry entry;
 		} kernel;
 	};
 };
@@ -176,6 +176,7 @@ static int dump_start(struct netlink_callback *cb, bool pid_required,
 	state = kzalloc(sizeof(*state), GFP_KERNEL);
 	if (!state)
 		return -ENOMEM;
+	ptscope_stats_request_bytes(sizeof(*state));
 	extack = cb->extack ?: &state->refusal;
 	ret = get_target(cb->skb, attrs, pid_required, extack, &state->target);
 	if (!ret && prepare)
@@ -254,6 +255,48 @@ static int dump_finish(struct sk_buff *skb, struct netlink_callback *cb,
 	genlmsg_end(skb, hdr);
 	state->sent = true;
 	return skb->len;
+}
+
+/* How the commands' dumps differ: where items come from, how one is put. */
+struct dump_ops {
+	u8 cmd;
+	/* Make the next item the current one: 0, 1 at the end, or -errno. */
+	int (*next)(struct dump_state *state);
+	/* Put the current item in @skb: 0, or -EMSGSIZE when it does not fit. */
+	int (*put)(struct sk_buff *skb, struct dump_state *state);
+	/* Let go of what next() holds before the message goes out (optional). */
+	void (*pause)(struct dump_state *state);
+};
+
+/* One message of a dump: as many items as fit; the one that does not waits. */
+static int dump_items(struct sk_buff *skb, struct netlink_callback *cb,
+		      const struct dump_ops *ops)
+{
+	struct dump_state *state = dump_state(cb);
+	unsigned int items = 0;
+	void *hdr;
+	int ret = 0;
+
+	if (state->err || state->done)
+		return dump_finish(skb, cb, NULL, 0, 0);
+	hdr = dump_header(skb, cb, state, ops->cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	for (;;) {
+		if (!state->pending) {
+			ret = ops->next(state);
+			if (ret)
+				break;
+			state->pending = true;
+		}
+		if (ops->put(skb, state))
+			break;
+		state->pending = false;
+		items++;
+	}
+	if (ops->pause)
+		ops->pause(state);
+	return dump_finish(skb, cb, hdr, items, ret);
 }
 
 /* MAP_GET */
@@ -340,34 +383,36 @@ static int map_start(struct netlink_callback *cb)
 	return dump_start(cb, true, map_prepare);
 }
 
+static int map_next(struct dump_state *state)
+{
+	int ret;
+
+	do {
+		ret = ptscope_walk_next(&state->map.walk, &state->map.run);
+	} while (!ret && state->map.filter && state->map.run.region != state->map.region);
+	return ret;
+}
+
+static int map_put(struct sk_buff *skb, struct dump_state *state)
+{
+	return put_run(skb, &state->map.run);
+}
+
+static void map_pause(struct dump_state *state)
+{
+	ptscope_walk_pause(&state->map.walk);
+}
+
 static int map_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_state *state = dump_state(cb);
-	unsigned int items = 0;
-	void *hdr;
-	int ret = 0;
+	static const struct dump_ops ops = {
+		.cmd = PTSCOPE_CMD_MAP_GET,
+		.next = map_next,
+		.put = map_put,
+		.pause = map_pause,
+	};
 
-	if (state->err || state->done)
-		return dump_finish(skb, cb, NULL, 0, 0);
-	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_MAP_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	for (;;) {
-		if (!state->map.have_run) {
-			ret = ptscope_walk_next(&state->map.walk, &state->map.run);
-			if (ret)
-				break;
-			if (state->map.filter && state->map.run.region != state->map.region)
-				continue;
-			state->map.have_run = true;
-		}
-		if (put_run(skb, &state->map.run))
-			break;
-		state->map.have_run = false;
-		items++;
-	}
-	ptscope_walk_pause(&state->map.walk);
-	return dump_finish(skb, cb, hdr, items, ret);
+	return dump_items(skb, cb, &ops);
 }
 
 /* REGIONS_GET */
@@ -413,6 +458,7 @@ static int regions_prepare(struct dump_state *state, struct nlattr **attrs,
 			   struct netlink_ext_ack *extack)
 {
 	state->regions.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	ptscope_stats_request_bytes(sizeof(*state) + PATH_MAX);
 	return state->regions.path ? 0 : -ENOMEM;
 }
 
@@ -421,33 +467,27 @@ static int regions_start(struct netlink_callback *cb)
 	return dump_start(cb, true, regions_prepare);
 }
 
+static int regions_next(struct dump_state *state)
+{
+	/* The VMA before this one is in a message now: its file may go. */
+	ptscope_vma_release(&state->regions.vma);
+	return ptscope_vma_next(state->target.mm, &state->regions.next, &state->regions.vma);
+}
+
+static int regions_put(struct sk_buff *skb, struct dump_state *state)
+{
+	return put_vma(skb, &state->regions.vma, state->regions.path);
+}
+
 static int regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_state *state = dump_state(cb);
-	unsigned int items = 0;
-	void *hdr;
-	int ret = 0;
+	static const struct dump_ops ops = {
+		.cmd = PTSCOPE_CMD_REGIONS_GET,
+		.next = regions_next,
+		.put = regions_put,
+	};
 
-	if (state->err || state->done)
-		return dump_finish(skb, cb, NULL, 0, 0);
-	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_REGIONS_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	for (;;) {
-		if (!state->regions.have_vma) {
-			ret = ptscope_vma_next(state->target.mm, &state->regions.next,
-					       &state->regions.vma);
-			if (ret)
-				break;
-			state->regions.have_vma = true;
-		}
-		if (put_vma(skb, &state->regions.vma, state->regions.path))
-			break;
-		ptscope_vma_release(&state->regions.vma);
-		state->regions.have_vma = false;
-		items++;
-	}
-	return dump_finish(skb, cb, hdr, items, ret);
+	return dump_items(skb, cb, &ops);
 }
 
 static int regions_done(struct netlink_callback *cb)
@@ -455,8 +495,7 @@ static int regions_done(struct netlink_callback *cb)
 	struct dump_state *state = dump_state(cb);
 
 	if (state) {
-		if (state->regions.have_vma)
-			ptscope_vma_release(&state->regions.vma);
+		ptscope_vma_release(&state->regions.vma);
 		kfree(state->regions.path);
 	}
 	return dump_done(cb);
@@ -496,28 +535,26 @@ static int kernel_start(struct netlink_callback *cb)
 	return dump_start(cb, false, NULL);
 }
 
+static int kernel_next(struct dump_state *state)
+{
+	return ptscope_kernel_next(state->target.mm, &state->kernel.index,
+				   &state->kernel.entry);
+}
+
+static int kernel_put(struct sk_buff *skb, struct dump_state *state)
+{
+	return put_kernel_entry(skb, &state->kernel.entry);
+}
+
 static int kernel_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_state *state = dump_state(cb);
-	struct ptscope_kernel_entry e;
-	unsigned int items = 0, index;
-	void *hdr;
-	int ret;
+	static const struct dump_ops ops = {
+		.cmd = PTSCOPE_CMD_KERNEL_GET,
+		.next = kernel_next,
+		.put = kernel_put,
+	};
 
-	if (state->err || state->done)
-		return dump_finish(skb, cb, NULL, 0, 0);
-	hdr = dump_header(skb, cb, state, PTSCOPE_CMD_KERNEL_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	for (;;) {
-		index = state->kernel.index;
-		ret = ptscope_kernel_next(state->target.mm, &index, &e);
-		if (ret || put_kernel_entry(skb, &e))
-			break;
-		state->kernel.index = index;
-		items++;
-	}
-	return dump_finish(skb, cb, hdr, items, ret);
+	return dump_items(skb, cb, &ops);
 }
 
 /* TRANSLATE */
@@ -594,6 +631,7 @@ static int translate_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = -ENOMEM;
 	t = kmalloc(sizeof(*t), GFP_KERNEL);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	ptscope_stats_request_bytes(sizeof(*t) + NLMSG_GOODSIZE);
 	if (!t || !msg)
 		goto err;
 	ret = ptscope_translate(target.mm, addr, t);

@@ -57,6 +57,7 @@ struct ptscope_walk {
 	unsigned long end;
 	unsigned long vma_end;		/* end of the VMA being walked */
 	unsigned int budget;		/* entries left before the lock drops */
+	u64 locked_at;			/* ktime_get_ns() when the lock was taken */
 	bool locked;
 	bool in_vma;			/* vma_end and region are current */
 	bool have_pending;
@@ -119,6 +120,13 @@ struct ptscope_kernel_entry {
 int ptscope_kernel_next(struct mm_struct *mm, unsigned int *index,
 			struct ptscope_kernel_entry *e);
 unsigned long ptscope_kernel_start(void);
+
+/* stats.c */
+struct seq_file;
+void ptscope_stats_lock_hold(u64 ns);
+void ptscope_stats_request_bytes(size_t bytes);
+void ptscope_stats_reset(void);
+int ptscope_stats_show(struct seq_file *m, void *v);
 
 /* debugfs.c */
 void ptscope_debugfs_init(void);

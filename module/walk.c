@@ -16,6 +16,7 @@
  */
 
 #include <linux/file.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
@@ -53,6 +54,7 @@ static int walk_lock(struct ptscope_walk *walk)
 		return ret;
 	}
 	walk->locked = true;
+	walk->locked_at = ktime_get_ns();
 	walk->budget = PTSCOPE_WALK_BUDGET;
 	return 0;
 }
@@ -68,6 +70,7 @@ void ptscope_walk_pause(struct ptscope_walk *walk)
 {
 	if (!walk->locked)
 		return;
+	ptscope_stats_lock_hold(ktime_get_ns() - walk->locked_at);
 	mmap_read_unlock(walk->mm);
 	mmput(walk->mm);
 	walk->locked = false;

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptscope_bench: time a full read of a process's translations by ptscope
+ * (client, raw netlink dump, debugfs view) and by the kernel's own
+ * interfaces (/proc/PID/pagemap pread, PAGEMAP_SCAN), in one boot, on the
+ * same targets, interleaved, median of RUNS runs.  Run by scripts/bench
+ * inside a 1-vCPU 6.12 guest; ratios only mean something within one boot.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/ptscope.h>
+
+#define RUNS 5
+#define PAGE 4096UL
+
+#include <unistd.h>	/* environ, with _GNU_SOURCE */
+
+/* PAGEMAP_SCAN (6.7); Debian 12's userspace headers predate it. */
+struct page_region {
+	uint64_t start, end, categories;
+};
+
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+#define PAGE_IS_PRESENT 0x8	/* bit 3 */
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+
+/* Workloads: children that build their address space and wait. */
+static void anon_4k(void)
+{
+	size_t len = 1UL << 30;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (size_t o = 0; o < len; o += PAGE)
+		p[o] = 1;
+}
+
+static void thp(void)
+{
+	size_t len = 1UL << 30, huge = 2UL << 20;
+	char *p = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	p = (char *)(((unsigned long)p + huge - 1) & ~(huge - 1));
+	madvise(p, len, MADV_HUGEPAGE);
+	for (size_t o = 0; o < len; o += PAGE)
+		p[o] = 1;
+}
+
+static void sparse_64g(void)
+{
+	size_t len = 64UL << 30;
+	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	const size_t touch[] = { 0, len / 2, len - PAGE };
+
+	for (int i = 0; i < 3; i++) {
+		mprotect(p + touch[i], PAGE, PROT_READ | PROT_WRITE);
+		p[touch[i]] = 1;
+	}
+}
+
+static void three_pages(void)
+{
+	char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	for (int i = 0; i < 3; i++)
+		p[i * PAGE] = 1;
+}
+
+static void vmas_2000(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	for (int i = 0; i < 1000; i++) {
+		char *f = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+		char *a = mmap(NULL, PAGE, i % 2 ? PROT_READ | PROT_WRITE : PROT_READ,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		/* Fault both in; the anonymous ones alternate perms, so none merge. */
+		if (i % 2)
+			a[0] = f[0];
+		else
+			madvise(f, PAGE, MADV_WILLNEED);
+	}
+}
+
+struct workload {
+	const char *name;
+	void (*build)(void);	/* NULL: exec a dynamically linked program */
+	pid_t pid;
+	unsigned long resident;
+};
+
+static struct workload workloads[] = {
+	{ .name = "anon_4k_1g", .build = anon_4k },
+	{ .name = "thp_1g", .build = thp },
+	{ .name = "sparse_64g", .build = sparse_64g },
+	{ .name = "three_pages", .build = three_pages },
+	{ .name = "vmas_2000", .build = vmas_2000 },
+	{ .name = "dynamic", .build = NULL },
+};
+
+static pid_t start(struct workload *w)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		if (!w->build) {
+			dup2(ready[1], 1);
+			execlp("seed_demo_dynamic", "seed_demo_dynamic", NULL);
+			_exit(127);
+		}
+		w->build();
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		exit(1);
+	close(ready[0]);
+	return pid;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* (c) pagemap: every page of every VMA, 64 KiB preads, every entry decoded. */
+static unsigned long by_pagemap(pid_t pid)
+{
+	static uint64_t buf[65536 / 8];
+	unsigned long start, end, va, present = 0, sum = 0;
+	char path[64], line[512];
+	FILE *maps;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "r");
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	while (fgets(line, sizeof(line), maps)) {
+		if (sscanf(line, "%lx-%lx", &start, &end) != 2)
+			continue;
+		for (va = start; va < end; ) {
+			size_t n = (end - va) / PAGE;
+			ssize_t got;
+
+			if (n > 8192)
+				n = 8192;
+			got = pread(fd, buf, n * 8, va / PAGE * 8);
+			if (got <= 0)
+				break;
+			for (size_t i = 0; i < (size_t)got / 8; i++) {
+				if (buf[i] >> 63) {
+					present++;
+					sum += buf[i] & ((1ULL << 55) - 1);
+				}
+			}
+			va += got / 8 * PAGE;
+		}
+	}
+	close(fd);
+	fclose(maps);
+	return present + (sum & 0);
+}
+
+/* (d) PAGEMAP_SCAN: the present ranges of the whole user half. */
+static unsigned long by_scan(pid_t pid)
+{
+	static struct page_region vec[4096];
+	struct pm_scan_arg arg = {
+		/* the whole user half: access_ok() stops at TASK_SIZE_MAX */
+		.size = sizeof(arg), .start = 0, .end = (1UL << 47) - PAGE,
+		.vec = (uintptr_t)vec, .vec_len = 4096,
+		.category_anyof_mask = PAGE_IS_PRESENT, .return_mask = PAGE_IS_PRESENT,
+	};
+	unsigned long present = 0;
+	char path[64];
+	long n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	for (;;) {
+		n = ioctl(fd, PAGEMAP_SCAN, &arg);
+		if (n < 0) {
+			perror("PAGEMAP_SCAN");
+			break;
+		}
+		for (long i = 0; i < n; i++)
+			present += (vec[i].end - vec[i].start) / PAGE;
+		if (arg.walk_end >= arg.end)
+			break;
+		arg.start = arg.walk_end;
+	}
+	close(fd);
+	return present;
+}
+
+/* (b) the raw MAP_GET dump, every run decoded. */
+static int family_id(void);
+
+static unsigned long present_pages;
+
+static int run_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *a;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		uint64_t size = 0, pa = 0;
+		uint32_t state = 99;
+
+		if (mnl_attr_get_type(attr) != PTSCOPE_A_RUN)
+			continue;
+		mnl_attr_for_each_nested(a, attr) {
+			switch (mnl_attr_get_type(a)) {
+			case PTSCOPE_RUN_A_SIZE:
+				size = mnl_attr_get_u64(a);
+				break;
+			case PTSCOPE_RUN_A_PA:
+				pa = mnl_attr_get_u64(a);
+				break;
+			case PTSCOPE_RUN_A_STATE:
+				state = mnl_attr_get_u32(a);
+				break;
+			}
+		}
+		if (state == PTSCOPE_STATE_PRESENT && pa != ~0ULL)
+			present_pages += size / PAGE;
+	}
+	return MNL_CB_OK;
+}
+
+static unsigned long by_netlink(pid_t pid)
+{
+	static char buf[32768];
+	struct mnl_socket *sock = mnl_socket_open(NETLINK_GENERIC);
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	ssize_t len;
+	int ret;
+
+	mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = family_id();
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = 1;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = PTSCOPE_CMD_MAP_GET;
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+	mnl_socket_sendto(sock, nlh, nlh->nlmsg_len);
+	present_pages = 0;
+	do {
+		len = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		ret = len > 0 ? mnl_cb_run(buf, len, 1, 0, run_cb, NULL) : -1;
+	} while (ret > 0);
+	mnl_socket_close(sock);
+	return present_pages;
+}
+
+static int family_cb_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
+		*(int *)data = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, family_cb_attr, data);
+}
+
+static int family_id(void)
+{
+	static int id = -1;
+	static char buf[8192];
+	struct mnl_socket *sock;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	ssize_t len;
+
+	if (id >= 0)
+		return id;
+	sock = mnl_socket_open(NETLINK_GENERIC);
+	mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PTSCOPE_GENL_NAME);
+	mnl_socket_sendto(sock, nlh, nlh->nlmsg_len);
+	len = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+	if (len > 0)
+		mnl_cb_run(buf, len, 0, 0, family_cb, &id);
+	mnl_socket_close(sock);
+	return id;
+}
+
+/* (a) the client, output discarded. */
+static unsigned long by_client(pid_t pid)
+{
+	posix_spawn_file_actions_t actions;
+	char arg[16];
+	pid_t child;
+	int status;
+
+	snprintf(arg, sizeof(arg), "%d", pid);
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&child, "ptscope", &actions, NULL,
+			 (char *[]){ "ptscope", "map", arg, NULL }, environ))
+		return 0;
+	waitpid(child, &status, 0);
+	return 0;
+}
+
+/* (e) the debugfs map view, 64 KiB reads. */
+static unsigned long by_debugfs(pid_t pid)
+{
+	static char buf[65536];
+	char s[16];
+	int fd = open("/sys/kernel/debug/ptscope/target", O_WRONLY);
+
+	if (write(fd, s, snprintf(s, sizeof(s), "%d", pid)) < 0)
+		return 0;
+	close(fd);
+	fd = open("/sys/kernel/debug/ptscope/map", O_RDONLY);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	unsigned long (*fn)(pid_t pid);
+} methods[] = {
+	{ "client", by_client },
+	{ "netlink", by_netlink },
+	{ "pagemap", by_pagemap },
+	{ "pagemap_scan", by_scan },
+	{ "debugfs", by_debugfs },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NW ARRAY_SIZE(workloads)
+#define NM ARRAY_SIZE(methods)
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void module_stats(const char *what)
+{
+	char line[128];
+	FILE *f = fopen("/sys/kernel/debug/ptscope/stats", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		printf("bench: module %s %s", what, line);
+	if (f)
+		fclose(f);
+}
+
+int main(void)
+{
+	static uint64_t t[NW][NM][RUNS];
+	uint64_t med[NW][NM];
+	unsigned int w, m, r;
+	FILE *f;
+
+	for (w = 0; w < NW; w++) {
+		workloads[w].pid = start(&workloads[w]);
+		workloads[w].resident = by_pagemap(workloads[w].pid);
+		if (!strcmp(workloads[w].name, "anon_4k_1g")) {
+			printf("bench: check: anon_4k_1g present pages: netlink %lu, pagemap %lu",
+			       by_netlink(workloads[w].pid), workloads[w].resident);
+			printf(", pagemap_scan %lu\n", by_scan(workloads[w].pid));
+		}
+	}
+	for (r = 0; r < RUNS; r++)
+		for (w = 0; w < NW; w++)
+			for (m = 0; m < NM; m++) {
+				uint64_t t0 = now_ns();
+
+				methods[m].fn(workloads[w].pid);
+				t[w][m][r] = now_ns() - t0;
+			}
+	for (w = 0; w < NW; w++) {
+		for (m = 0; m < NM; m++) {
+			qsort(t[w][m], RUNS, sizeof(uint64_t), cmp_u64);
+			med[w][m] = t[w][m][RUNS / 2];
+		}
+		for (m = 0; m < NM; m++) {
+			printf("bench: %s %s ns_per_resident_page=%.1f", workloads[w].name,
+			       methods[m].name, (double)med[w][m] / workloads[w].resident);
+			printf(" vs_pagemap=%.3f vs_scan=%.3f", (double)med[w][m] / med[w][2],
+			       (double)med[w][m] / med[w][3]);
+			printf(" (median %.2f ms, %lu resident pages)\n", med[w][m] / 1e6,
+			       workloads[w].resident);
+		}
+	}
+	/* The goals of issue 8, on the raw dump (what the client costs is above). */
+	printf("bench: goal anon_4k_1g netlink <= 1.0x scan: %s (%.2f)\n",
+	       med[0][1] <= med[0][3] ? "met" : "missed", (double)med[0][1] / med[0][3]);
+	printf("bench: goal anon_4k_1g netlink <= 0.5x pagemap: %s (%.2f)\n",
+	       2 * med[0][1] <= med[0][2] ? "met" : "missed", (double)med[0][1] / med[0][2]);
+	printf("bench: goal thp_1g netlink <= 0.05x pagemap: %s (%.3f)\n",
+	       20 * med[1][1] <= med[1][2] ? "met" : "missed", (double)med[1][1] / med[1][2]);
+	printf("bench: goal sparse_64g netlink <= 2x three_pages: %s (%.2f)\n",
+	       med[2][1] <= 2 * med[3][1] ? "met" : "missed", (double)med[2][1] / med[3][1]);
+	module_stats("after all workloads:");
+	f = fopen("/sys/kernel/debug/ptscope/stats", "w");
+	if (f) {
+		fputs("0", f);
+		fclose(f);
+	}
+	by_netlink(workloads[3].pid);
+	module_stats("after one three_pages dump:");
+	for (w = 0; w < NW; w++)
+		kill(workloads[w].pid, SIGKILL);
+	return 0;
+}
