@@ -520,25 +520,40 @@ static int target_wait_report(struct target *t)
 	       0 : -1;
 }
 
-int target_start(struct target *t, unsigned long (*setup)(void *arg), void *arg)
+/*
+ * Fork a target with its command and report pipes.  Returns 0 in the
+ * child, with its ends in *@cmd_fd and *@report_fd; the pid (or -1) in the
+ * parent, which keeps the other ends in @t.
+ */
+static pid_t fork_target(struct target *t, int *cmd_fd, int *report_fd)
 {
 	int cmd[2], report[2];
 
+	t->pid = -1;
 	if (pipe(cmd) || pipe(report))
 		return -1;
 	t->pid = fork();
-	if (t->pid < 0)
-		return -1;
 	if (t->pid == 0) {
 		close(cmd[1]);
 		close(report[0]);
-		target_child(cmd[0], report[1], setup, arg);
+		*cmd_fd = cmd[0];
+		*report_fd = report[1];
+		return 0;
 	}
 	close(cmd[0]);
 	close(report[1]);
 	t->cmd_fd = cmd[1];
 	t->report_fd = report[0];
-	return target_wait_report(t);
+	return t->pid;
+}
+
+int target_start(struct target *t, unsigned long (*setup)(void *arg), void *arg)
+{
+	int cmd_fd, report_fd;
+
+	if (fork_target(t, &cmd_fd, &report_fd) == 0)
+		target_child(cmd_fd, report_fd, setup, arg);
+	return t->pid < 0 ? -1 : target_wait_report(t);
 }
 
 int target_run(struct target *t, unsigned long (*fn)(void *arg), void *arg)
@@ -562,27 +577,18 @@ void target_stop(struct target *t)
 
 int exec_target_start(struct target *t, bool same_layout)
 {
-	int cmd[2], report[2];
+	int cmd_fd, report_fd;
 
-	if (pipe(cmd) || pipe(report))
-		return -1;
-	t->pid = fork();
-	if (t->pid < 0)
-		return -1;
-	if (t->pid == 0) {
-		dup2(cmd[0], 0);
-		dup2(report[1], 1);
+	if (fork_target(t, &cmd_fd, &report_fd) == 0) {
+		dup2(cmd_fd, 0);
+		dup2(report_fd, 1);
 		close_range(3, ~0U, 0);
 		if (same_layout)
 			personality(ADDR_NO_RANDOMIZE);
 		execl("/proc/self/exe", "ptscope-exec-child", EXEC_CHILD_ARG, NULL);
 		_exit(127);
 	}
-	close(cmd[0]);
-	close(report[1]);
-	t->cmd_fd = cmd[1];
-	t->report_fd = report[0];
-	return target_wait_report(t);
+	return t->pid < 0 ? -1 : target_wait_report(t);
 }
 
 void exec_target_main(int argc, char **argv)
