@@ -174,18 +174,9 @@ static int kernel_cb(const struct nlmsghdr *nlh, void *data)
 
 static int read_kernel(uint32_t pid, struct kernel_side *k)
 {
-	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
-	int ret;
-
 	memset(k, 0, sizeof(*k));
-	if (ptscope_nl_open(&nl))
-		return -1;
-	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP);
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
-	ret = ptscope_nl_run(&nl, nlh, kernel_cb, k);
-	ptscope_nl_close(&nl);
-	return ret;
+	return ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
+			     kernel_cb, k);
 }
 
 /* The kernel half: every process should map the same top-level entries. */

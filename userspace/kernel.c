@@ -45,8 +45,6 @@ int kernel_main(int argc, char *argv[])
 {
 	struct kernel_ctx ctx = {};
 	struct cmd_args args;
-	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
 	uint32_t pid = 0;
 	int ret;
 
@@ -57,15 +55,10 @@ int kernel_main(int argc, char *argv[])
 		return ret == ARGS_HELP ? 0 : ret;
 	if (args.args[0] && parse_pid(args.args[0], &pid))
 		return 2;
-	if (ptscope_nl_open(&nl))
-		return 1;
-	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP);
-	if (pid)
-		mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
 
 	out_init(args.json);
-	ret = ptscope_nl_run(&nl, nlh, kernel_cb, &ctx);
+	ret = ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
+			    kernel_cb, &ctx);
 	out_finish();
-	ptscope_nl_close(&nl);
 	return ret ? 1 : 0;
 }

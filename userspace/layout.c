@@ -261,11 +261,6 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 	return fclose(f) ? -1 : 0;
 }
 
-static void put_pid(struct nlmsghdr *nlh, void *arg)
-{
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(uint32_t *)arg);
-}
-
 int layout_main(int argc, char *argv[])
 {
 	struct layout l = {};
@@ -273,8 +268,6 @@ int layout_main(int argc, char *argv[])
 	struct block kernel;
 	uint64_t user_end;
 	struct cmd_args args;
-	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
 	uint32_t pid;
 	unsigned int i;
 	int ret;
@@ -284,13 +277,8 @@ int layout_main(int argc, char *argv[])
 		return ret == ARGS_HELP ? 0 : ret;
 	if (parse_pid(args.args[0], &pid))
 		return 2;
-	if (ptscope_nl_open(&nl))
-		return 1;
-	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP);
-	put_pid(nlh, &pid);
-	ret = ptscope_nl_run(&nl, nlh, regions_cb, &l);
-	ptscope_nl_close(&nl);
-	if (ret)
+	if (ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
+			  regions_cb, &l))
 		return 1;
 
 	kernel = kernel_block(&l, &user_end);

@@ -87,47 +87,54 @@ static int parse_range(const char *s, uint64_t *start, uint64_t *end)
 	return ret;
 }
 
+struct map_request {
+	uint32_t pid;
+	int region;		/* -1: all */
+	bool range;
+	uint64_t start, end;
+};
+
+static void put_request(struct nlmsghdr *nlh, void *arg)
+{
+	const struct map_request *req = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
+	if (req->region >= 0)
+		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, req->region);
+	if (req->range) {
+		mnl_attr_put_u64(nlh, PTSCOPE_A_START, req->start);
+		mnl_attr_put_u64(nlh, PTSCOPE_A_END, req->end);
+	}
+}
+
 int map_main(int argc, char *argv[])
 {
+	struct map_request req = { .region = -1 };
 	struct map_ctx ctx = {};
 	struct cmd_args args;
-	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
-	uint64_t start, end;
-	uint32_t pid;
-	int ret, region = -1;
+	int ret;
 
 	ret = parse_args(argc, argv, "[-j] [--region REGION] [--range START-END] PID",
 			 "rR", 1, &args);
 	if (ret)
 		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &pid))
+	if (parse_pid(args.args[0], &req.pid))
 		return 2;
 	if (args.region) {
-		region = region_parse(args.region);
-		if (region < 0) {
+		req.region = region_parse(args.region);
+		if (req.region < 0) {
 			fprintf(stderr,
 				"%s: unknown region `%s' (code, data, heap, shlib, mmap, stack, vdso)\n",
 				PROG_NAME, args.region);
 			return 2;
 		}
 	}
-	if (args.range && parse_range(args.range, &start, &end))
+	req.range = args.range;
+	if (req.range && parse_range(args.range, &req.start, &req.end))
 		return 2;
-	if (ptscope_nl_open(&nl))
-		return 1;
-	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_MAP_GET, NLM_F_DUMP);
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
-	if (region >= 0)
-		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, region);
-	if (args.range) {
-		mnl_attr_put_u64(nlh, PTSCOPE_A_START, start);
-		mnl_attr_put_u64(nlh, PTSCOPE_A_END, end);
-	}
 
 	out_init(args.json);
-	ret = ptscope_nl_run(&nl, nlh, map_cb, &ctx);
+	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, &req, map_cb, &ctx);
 	out_finish();
-	ptscope_nl_close(&nl);
 	return ret ? 1 : 0;
 }

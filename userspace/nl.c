@@ -179,7 +179,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
-int ptscope_nl_run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+static int run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = error_cb,
@@ -309,4 +309,26 @@ const struct nlmsghdr *ptscope_dump_next(struct ptscope_dump *d, bool *err)
 void ptscope_dump_close(struct ptscope_dump *d)
 {
 	ptscope_nl_close(&d->nl);
+}
+
+int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
+		  void *arg, mnl_cb_t cb, void *data)
+{
+	struct ptscope_nl nl;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (ptscope_nl_open(&nl))
+		return -1;
+	nlh = ptscope_nl_request(&nl, cmd, flags);
+	put(nlh, arg);
+	ret = run(&nl, nlh, cb, data);
+	ptscope_nl_close(&nl);
+	return ret;
+}
+
+void ptscope_put_pid(struct nlmsghdr *nlh, void *pid)
+{
+	if (*(uint32_t *)pid)
+		mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(uint32_t *)pid);
 }

@@ -30,10 +30,14 @@ void ptscope_nl_close(struct ptscope_nl *nl);
 struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags);
 
 /*
- * Send @nlh and pass every reply message to @cb.  Returns 0, or -1 with
- * the kernel's error (and its extended-ack message) printed to stderr.
+ * One request on a socket of its own: @put adds the attributes (@arg is
+ * its), @cb sees every reply message.  Returns 0, or -1 with the kernel's
+ * error (and its extended-ack message) printed to stderr.
  */
-int ptscope_nl_run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
+		  void *arg, mnl_cb_t cb, void *data);
+/* A put for ptscope_query(): PTSCOPE_A_PID from the uint32_t at @pid, unless 0. */
+void ptscope_put_pid(struct nlmsghdr *nlh, void *pid);
 
 /*
  * A dump read one message at a time, so that two can be read side by side

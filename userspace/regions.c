@@ -53,8 +53,6 @@ int regions_main(int argc, char *argv[])
 {
 	struct regions_ctx ctx = {};
 	struct cmd_args args;
-	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
 	uint32_t pid;
 	int ret;
 
@@ -63,14 +61,10 @@ int regions_main(int argc, char *argv[])
 		return ret == ARGS_HELP ? 0 : ret;
 	if (parse_pid(args.args[0], &pid))
 		return 2;
-	if (ptscope_nl_open(&nl))
-		return 1;
-	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP);
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
 
 	out_init(args.json);
-	ret = ptscope_nl_run(&nl, nlh, regions_cb, &ctx);
+	ret = ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
+			    regions_cb, &ctx);
 	out_finish();
-	ptscope_nl_close(&nl);
 	return ret ? 1 : 0;
 }

@@ -70,29 +70,33 @@ static int translate_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+struct translate_request {
+	uint32_t pid;
+	uint64_t addr;
+};
+
+static void put_request(struct nlmsghdr *nlh, void *arg)
+{
+	const struct translate_request *req = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
+}
+
 int translate_main(int argc, char *argv[])
 {
+	struct translate_request req;
 	struct cmd_args args;
-	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
-	uint64_t addr;
-	uint32_t pid;
 	int ret;
 
 	ret = parse_args(argc, argv, "[-j] PID ADDR", "", 2, &args);
 	if (ret)
 		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &pid) || parse_addr(args.args[1], &addr))
+	if (parse_pid(args.args[0], &req.pid) || parse_addr(args.args[1], &req.addr))
 		return 2;
-	if (ptscope_nl_open(&nl))
-		return 1;
-	nlh = ptscope_nl_request(&nl, PTSCOPE_CMD_TRANSLATE, 0);
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
-	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, addr);
 
 	out_init(args.json);
-	ret = ptscope_nl_run(&nl, nlh, translate_cb, NULL);
+	ret = ptscope_query(PTSCOPE_CMD_TRANSLATE, 0, put_request, &req, translate_cb, NULL);
 	out_finish();
-	ptscope_nl_close(&nl);
 	return ret ? 1 : 0;
 }
