@@ -60,8 +60,12 @@ struct ptscope_walk {
 	u64 locked_at;			/* ktime_get_ns() when the lock was taken */
 	bool locked;
 	bool in_vma;			/* vma_end and region are current */
+	bool in_table;			/* pmdp, pmd and table_end are current */
 	bool have_pending;
 	u8 region;
+	pmd_t *pmdp;			/* the PTE table being walked: its PMD entry, */
+	pmd_t pmd;			/* that entry's value when it was entered, */
+	unsigned long table_end;	/* and where the walk leaves it */
 	struct ptscope_region_cache region_cache;
 	struct ptscope_run pending;	/* the run being extended */
 };

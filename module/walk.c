@@ -74,12 +74,16 @@ void ptscope_walk_pause(struct ptscope_walk *walk)
 	mmap_read_unlock(walk->mm);
 	mmput(walk->mm);
 	walk->locked = false;
-	/* VMAs, and the files the region cache compares, may change now. */
+	/*
+	 * VMAs, the files the region cache compares, and the page tables
+	 * above the PTE level may change now.
+	 */
 	walk->in_vma = false;
+	walk->in_table = false;
 	walk->region_cache.inode = NULL;
 }
 
-static u32 decode_hw_flags(pteval_t bits)
+static __always_inline u32 decode_hw_flags(pteval_t bits)
 {
 	u32 flags = 0;
 
@@ -209,22 +213,56 @@ static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 	return note_leaf(walk, &leaf, out);
 }
 
-static bool walk_pte_range(struct ptscope_walk *walk, pmd_t pmd,
-			   unsigned long end, struct ptscope_run *out)
+/*
+ * The common case, kept out of the general decode: a present 4 KiB page
+ * that continues the pending run.
+ */
+static __always_inline bool extends_pending(const struct ptscope_walk *walk,
+					    unsigned long addr, pte_t pte)
 {
-	unsigned long addr = walk->addr;
+	const struct ptscope_run *run = &walk->pending;
+
+	return walk->have_pending && pte_present(pte) &&
+	       run->state == PTSCOPE_STATE_PRESENT && run->page_shift == PAGE_SHIFT &&
+	       run->va + run->size == addr &&
+	       run->pa + run->size == PFN_PHYS(pte_pfn(pte)) &&
+	       run->flags == decode_hw_flags(pte_flags(pte));
+}
+
+/*
+ * Walk the PTE table entered by walk_range() from walk->addr until a run is
+ * finished, the table ends or the budget is spent.  The table may have been
+ * freed since it was entered (khugepaged's retract_page_tables() frees PTE
+ * tables without mmap_lock, after an RCU grace period): it is only read
+ * inside an RCU section in which its PMD entry still points at it, as
+ * __pte_offset_map() does.
+ */
+static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
+{
+	unsigned long addr = walk->addr, end = walk->table_end;
 	struct ptscope_run leaf = { .region = walk->region };
 	bool done = false;
 	pte_t *ptep;
 	pte_t pte;
+	pmd_t pmd;
 
 	rcu_read_lock();
+	pmd = pmdp_get_lockless(walk->pmdp);
+	if (!pmd_same(pmd, walk->pmd)) {
+		rcu_read_unlock();
+		walk->in_table = false;
+		return false;
+	}
 	ptep = pte_offset_kernel(&pmd, addr);
 	for (; addr < end && walk->budget && !done; addr += PAGE_SIZE, ptep++) {
 		walk->budget--;
 		pte = ptep_get(ptep);
 		if (pte_none(pte))
 			continue;
+		if (extends_pending(walk, addr, pte)) {
+			walk->pending.size += PAGE_SIZE;
+			continue;
+		}
 		leaf.va = addr;
 		ptscope_decode_leaf(&leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
 				    pte_flags(pte), pte_pfn(pte));
@@ -232,13 +270,16 @@ static bool walk_pte_range(struct ptscope_walk *walk, pmd_t pmd,
 	}
 	rcu_read_unlock();
 	walk->addr = addr;
+	if (addr >= end)
+		walk->in_table = false;
 	return done;
 }
 
 /*
  * Walk from walk->addr towards @end (inside one VMA) until a run is
  * finished or the budget is spent.  Each level either skips an empty
- * entry, reports a leaf, or descends.
+ * entry, reports a leaf, or descends; a PTE table, once entered, is
+ * walked on from where the last run ended without descending again.
  */
 static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 		       struct ptscope_run *out)
@@ -248,6 +289,9 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
+
+	if (walk->in_table)
+		return walk_pte_range(walk, out);
 
 	pgdp = pgd_offset(walk->mm, addr);
 	pgd = READ_ONCE(*pgdp);
@@ -287,7 +331,11 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 		walk->addr = pmd_addr_end(addr, end);
 		goto skipped;
 	}
-	return walk_pte_range(walk, pmd, pmd_addr_end(addr, end), out);
+	walk->pmdp = pmdp;
+	walk->pmd = pmd;
+	walk->table_end = pmd_addr_end(addr, end);
+	walk->in_table = true;
+	return walk_pte_range(walk, out);
 
 skipped:
 	walk->budget--;
