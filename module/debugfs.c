@@ -244,7 +244,7 @@ static int map_show(struct seq_file *m, void *v)
 		seq_puts(m, "va_start         va_end           pa               page  pages region state     flags\n");
 		return 0;
 	}
-	seq_printf(m, "%016lx %016lx ", run->va, run->va + run->size);
+	seq_printf(m, "%016llx %016llx ", run->va, run->va + run->size);
 	switch (run->state) {
 	case PTSCOPE_STATE_PRESENT:
 	case PTSCOPE_STATE_MIGRATION:
@@ -256,7 +256,7 @@ static int map_show(struct seq_file *m, void *v)
 	default:
 		seq_printf(m, "%-16s ", "-");
 	}
-	seq_printf(m, "%-4s %6lu %-6s %-9s ", page_size_name(run->page_shift),
+	seq_printf(m, "%-4s %6llu %-6s %-9s ", page_size_name(run->page_shift),
 		   run->size >> run->page_shift, ptscope_region_name(run->region),
 		   states[run->state]);
 	print_flags(m, run->flags);

@@ -301,38 +301,9 @@ static int dump_items(struct sk_buff *skb, struct netlink_callback *cb,
 
 /* MAP_GET */
 
-static int put_run(struct sk_buff *skb, const struct ptscope_run *run)
+static int map_put(struct sk_buff *skb, struct dump_state *state)
 {
-	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_RUN);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, PTSCOPE_RUN_A_VA, run->va, PTSCOPE_RUN_A_PAD) ||
-	    nla_put_u64_64bit(skb, PTSCOPE_RUN_A_SIZE, run->size, PTSCOPE_RUN_A_PAD) ||
-	    nla_put_u64_64bit(skb, PTSCOPE_RUN_A_PAGE_SIZE, 1ULL << run->page_shift,
-			      PTSCOPE_RUN_A_PAD) ||
-	    nla_put_u32(skb, PTSCOPE_RUN_A_STATE, run->state) ||
-	    nla_put_u32(skb, PTSCOPE_RUN_A_REGION, run->region) ||
-	    nla_put_u32(skb, PTSCOPE_RUN_A_FLAGS, run->flags))
-		goto cancel;
-	switch (run->state) {
-	case PTSCOPE_STATE_PRESENT:
-	case PTSCOPE_STATE_MIGRATION:
-		if (nla_put_u64_64bit(skb, PTSCOPE_RUN_A_PA, run->pa, PTSCOPE_RUN_A_PAD))
-			goto cancel;
-		break;
-	case PTSCOPE_STATE_SWAP:
-		if (nla_put_u32(skb, PTSCOPE_RUN_A_SWAP_TYPE, run->swap_type) ||
-		    nla_put_u64_64bit(skb, PTSCOPE_RUN_A_SWAP_OFFSET, run->swap_offset,
-				      PTSCOPE_RUN_A_PAD))
-			goto cancel;
-		break;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	return nla_put(skb, PTSCOPE_A_RUN, sizeof(state->map.run), &state->map.run);
 }
 
 static int map_prepare(struct dump_state *state, struct nlattr **attrs,
@@ -391,11 +362,6 @@ static int map_next(struct dump_state *state)
 		ret = ptscope_walk_next(&state->map.walk, &state->map.run);
 	} while (!ret && state->map.filter && state->map.run.region != state->map.region);
 	return ret;
-}
-
-static int map_put(struct sk_buff *skb, struct dump_state *state)
-{
-	return put_run(skb, &state->map.run);
 }
 
 static void map_pause(struct dump_state *state)

@@ -5,6 +5,7 @@
 
 #include <linux/mm_types.h>
 #include <linux/sched.h>
+#include <uapi/linux/ptscope.h>
 
 struct pid;
 
@@ -31,20 +32,10 @@ const char *ptscope_region_name(unsigned int region);
 /* walk.c */
 
 /*
- * A run: pages contiguous in virtual and physical memory (or in swap) with
- * equal page size, flags, state and region, all inside one VMA.
+ * Runs (struct ptscope_run, in the UAPI header, as MAP_GET sends them):
+ * pages contiguous in virtual and physical memory (or in swap) with equal
+ * page size, flags, state and region, all inside one VMA.
  */
-struct ptscope_run {
-	unsigned long va;
-	unsigned long size;		/* bytes */
-	u64 pa;				/* PRESENT and MIGRATION */
-	u64 swap_offset;		/* SWAP, in pages */
-	u32 swap_type;			/* SWAP */
-	u32 flags;			/* enum ptscope_flag */
-	u8 page_shift;			/* 12, 21 or 30 */
-	u8 state;			/* enum ptscope_state */
-	u8 region;			/* enum ptscope_region */
-};
 
 /*
  * The cursor of one walk over [addr, end) of an mm.  Walks hold the mm's

@@ -57,18 +57,20 @@ static void put_map_request(struct nlmsghdr *nlh, void *arg)
 		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, req->region);
 }
 
-static void parse_run(const struct nlattr *nest, struct run *r)
+static void parse_run(const struct nlattr *attr, struct run *r)
 {
-	const struct nlattr *tb[__PTSCOPE_RUN_A_MAX];
+	struct ptscope_run run;
 
-	ptscope_nl_nested(nest, tb, __PTSCOPE_RUN_A_MAX - 1);
-	r->va = attr_u64(tb[PTSCOPE_RUN_A_VA]);
-	r->end = r->va + attr_u64(tb[PTSCOPE_RUN_A_SIZE]);
-	r->pa = attr_u64(tb[PTSCOPE_RUN_A_PA]);
-	r->state = attr_u32(tb[PTSCOPE_RUN_A_STATE]);
-	r->region = attr_u32(tb[PTSCOPE_RUN_A_REGION]);
-	r->swap_type = attr_u32(tb[PTSCOPE_RUN_A_SWAP_TYPE]);
-	r->swap_offset = attr_u64(tb[PTSCOPE_RUN_A_SWAP_OFFSET]);
+	attr_run(attr, &run);
+	*r = (struct run) {
+		.va = run.va,
+		.end = run.va + run.size,
+		.pa = run.pa,
+		.state = run.state,
+		.region = run.region,
+		.swap_type = run.swap_type,
+		.swap_offset = run.swap_offset,
+	};
 }
 
 /* Move to the side's next run; false at the end (or on error). */

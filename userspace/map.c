@@ -16,40 +16,42 @@ struct map_ctx {
 	bool header;
 };
 
-static void print_run(const struct nlattr *nest)
+static void print_run(const struct nlattr *attr)
 {
-	const struct nlattr *tb[__PTSCOPE_RUN_A_MAX];
 	const char *flags[MAX_FLAG_NAMES];
 	char swap[40], buf[24];
-	uint64_t size, page_size;
+	struct ptscope_run run;
+	uint64_t page_size;
 	unsigned int n;
 
-	ptscope_nl_nested(nest, tb, __PTSCOPE_RUN_A_MAX - 1);
-	size = attr_u64(tb[PTSCOPE_RUN_A_SIZE]);
-	page_size = attr_u64(tb[PTSCOPE_RUN_A_PAGE_SIZE]);
+	attr_run(attr, &run);
+	page_size = 1ULL << run.page_shift;
 	out_open_object(NULL);
-	out_hex("va", "%016" PRIx64, attr_u64(tb[PTSCOPE_RUN_A_VA]));
-	out_text(" %016" PRIx64, attr_u64(tb[PTSCOPE_RUN_A_VA]) + size);
-	if (tb[PTSCOPE_RUN_A_PA]) {
-		out_hex("pa", " %016" PRIx64, attr_u64(tb[PTSCOPE_RUN_A_PA]));
-	} else if (tb[PTSCOPE_RUN_A_SWAP_TYPE]) {
+	out_hex("va", "%016" PRIx64, (uint64_t)run.va);
+	out_text(" %016" PRIx64, (uint64_t)(run.va + run.size));
+	switch (run.state) {
+	case PTSCOPE_STATE_PRESENT:
+	case PTSCOPE_STATE_MIGRATION:
+		out_hex("pa", " %016" PRIx64, (uint64_t)run.pa);
+		break;
+	case PTSCOPE_STATE_SWAP:
 		out_null("pa", "");
-		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64,
-			 attr_u32(tb[PTSCOPE_RUN_A_SWAP_TYPE]),
-			 attr_u64(tb[PTSCOPE_RUN_A_SWAP_OFFSET]));
+		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64, run.swap_type,
+			 (uint64_t)run.swap_offset);
 		out_text(" %-16s", swap);
-		out_uint("swap_type", "", attr_u32(tb[PTSCOPE_RUN_A_SWAP_TYPE]));
-		out_uint("swap_offset", "", attr_u64(tb[PTSCOPE_RUN_A_SWAP_OFFSET]));
-	} else {
+		out_uint("swap_type", "", run.swap_type);
+		out_uint("swap_offset", "", run.swap_offset);
+		break;
+	default:
 		out_null("pa", " %-16s");
 	}
-	out_uint("size", "", size);
+	out_uint("size", "", run.size);
 	out_uint("page_size", "", page_size);
 	out_text(" %-4s %6" PRIu64, page_size_name(page_size, buf),
-		 page_size ? size / page_size : 0);
-	out_string("region", " %-6s", region_name(attr_u32(tb[PTSCOPE_RUN_A_REGION])));
-	out_string("state", " %-9s", state_name(attr_u32(tb[PTSCOPE_RUN_A_STATE])));
-	n = flag_names(attr_u32(tb[PTSCOPE_RUN_A_FLAGS]), flags);
+		 (uint64_t)(run.size / page_size));
+	out_string("region", " %-6s", region_name(run.region));
+	out_string("state", " %-9s", state_name(run.state));
+	n = flag_names(run.flags, flags);
 	out_string_list("flags", " %s", flags, n);
 	out_text("\n");
 	out_close_object();

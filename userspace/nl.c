@@ -237,6 +237,14 @@ void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsi
 	mnl_attr_parse_nested(nest, attr_table_cb, &t);
 }
 
+void attr_run(const struct nlattr *attr, struct ptscope_run *run)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	memset(run, 0, sizeof(*run));
+	memcpy(run, mnl_attr_get_payload(attr), len < sizeof(*run) ? len : sizeof(*run));
+}
+
 uint64_t attr_u64(const struct nlattr *attr)
 {
 	return attr && mnl_attr_validate(attr, MNL_TYPE_U64) == 0 ? mnl_attr_get_u64(attr) : 0;

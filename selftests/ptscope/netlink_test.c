@@ -482,23 +482,17 @@ struct dump_count {
 static int count_runs_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_count *c = data;
-	const struct nlattr *attr, *inner;
+	const struct nlattr *attr;
+	struct ptscope_run run;
 
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		uint64_t size = 0, state = 99;
-
 		if (mnl_attr_get_type(attr) != PTSCOPE_A_RUN)
 			continue;
-		mnl_attr_for_each_nested(inner, attr) {
-			if (mnl_attr_get_type(inner) == PTSCOPE_RUN_A_SIZE)
-				size = mnl_attr_get_u64(inner);
-			if (mnl_attr_get_type(inner) == PTSCOPE_RUN_A_STATE)
-				state = mnl_attr_get_u32(inner);
-		}
-		if (state != PTSCOPE_STATE_PRESENT)
+		ptscope_run_get(attr, &run);
+		if (run.state != PTSCOPE_STATE_PRESENT)
 			continue;
 		c->runs++;
-		c->pages += size / PAGE_SZ;
+		c->pages += run.size / PAGE_SZ;
 	}
 	return MNL_CB_OK;
 }

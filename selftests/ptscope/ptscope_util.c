@@ -314,6 +314,14 @@ struct netlink_map {
 	bool overflow;
 };
 
+void ptscope_run_get(const struct nlattr *attr, struct ptscope_run *run)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	memset(run, 0, sizeof(*run));
+	memcpy(run, mnl_attr_get_payload(attr), len < sizeof(*run) ? len : sizeof(*run));
+}
+
 static const char *const state_names[] = { "present", "swap", "migration", "other" };
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
@@ -322,7 +330,8 @@ static const char *const region_names[] = {
 static int netlink_run_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct netlink_map *m = data;
-	const struct nlattr *attr, *a;
+	const struct nlattr *attr;
+	struct ptscope_run run;
 	struct map_run *r;
 
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
@@ -333,38 +342,17 @@ static int netlink_run_cb(const struct nlmsghdr *nlh, void *data)
 			m->overflow = true;
 			return MNL_CB_OK;
 		}
-		memset(r, 0, sizeof(*r));
-		mnl_attr_for_each_nested(a, attr) {
-			switch (mnl_attr_get_type(a)) {
-			case PTSCOPE_RUN_A_VA:
-				r->va = mnl_attr_get_u64(a);
-				break;
-			case PTSCOPE_RUN_A_SIZE:
-				r->end = mnl_attr_get_u64(a);	/* the size, for now */
-				break;
-			case PTSCOPE_RUN_A_PAGE_SIZE:
-				r->page_size = mnl_attr_get_u64(a);
-				break;
-			case PTSCOPE_RUN_A_STATE:
-				snprintf(r->state, sizeof(r->state), "%s",
-					 state_names[mnl_attr_get_u32(a) & 3]);
-				break;
-			case PTSCOPE_RUN_A_REGION:
-				snprintf(r->region, sizeof(r->region), "%s",
-					 region_names[mnl_attr_get_u32(a) & 7]);
-				break;
-			case PTSCOPE_RUN_A_PA:
-				r->pa = mnl_attr_get_u64(a);
-				break;
-			case PTSCOPE_RUN_A_SWAP_TYPE:
-				r->swap_type = mnl_attr_get_u32(a);
-				break;
-			case PTSCOPE_RUN_A_SWAP_OFFSET:
-				r->swap_offset = mnl_attr_get_u64(a);
-				break;
-			}
-		}
-		r->end += r->va;
+		ptscope_run_get(attr, &run);
+		*r = (struct map_run) {
+			.va = run.va,
+			.end = run.va + run.size,
+			.page_size = 1ULL << run.page_shift,
+			.pa = run.pa,
+			.swap_type = run.swap_type,
+			.swap_offset = run.swap_offset,
+		};
+		snprintf(r->state, sizeof(r->state), "%s", state_names[run.state & 3]);
+		snprintf(r->region, sizeof(r->region), "%s", region_names[run.region & 7]);
 	}
 	return MNL_CB_OK;
 }

@@ -128,6 +128,14 @@ int ptscope_request(uint8_t cmd, uint16_t flags,
 		    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 		    char *extack, size_t extack_len);
 
+/*
+ * The record of a PTSCOPE_A_RUN attribute: min(its length, sizeof) bytes,
+ * the rest zero (the payload is only 4-byte aligned: never cast it).
+ */
+struct nlattr;
+struct ptscope_run;
+void ptscope_run_get(const struct nlattr *attr, struct ptscope_run *run);
+
 /* The generic netlink family id of @name, or -1. */
 int genl_family_id(const char *name);
 

@@ -20,8 +20,8 @@
  *
  *   PTSCOPE_CMD_MAP_GET (dump): optional PTSCOPE_A_START and PTSCOPE_A_END
  *	(page aligned, user half) bound the range, PTSCOPE_A_REGION filters
- *	by region.  Each message holds many PTSCOPE_A_RUN nests (enum
- *	ptscope_run_attr), in address order.  A run is a stretch of pages
+ *	by region.  Each message holds many PTSCOPE_A_RUN attributes (each
+ *	a struct ptscope_run), in address order.  A run is a stretch of pages
  *	contiguous in virtual and physical memory (or in swap) with equal page
  *	size, flags, state and region, inside one VMA; 2 MiB and 1 GiB pages
  *	are reported whole, so a run may begin before PTSCOPE_A_START.
@@ -49,11 +49,13 @@
  *   EINTR       the request was interrupted by a fatal signal
  *
  * Enums below are append-only: values never change meaning, new ones go
- * before the __*_MAX sentinels.
+ * before the __*_MAX sentinels.  Structure fields are only appended.
  */
 
 #ifndef _UAPI_LINUX_PTSCOPE_H
 #define _UAPI_LINUX_PTSCOPE_H
+
+#include <linux/types.h>
 
 #define PTSCOPE_GENL_NAME "ptscope"
 #define PTSCOPE_GENL_VERSION 1
@@ -174,7 +176,7 @@ enum ptscope_level {
  *	reply
  * @PTSCOPE_A_ADDR: u64, TRANSLATE: the virtual address
  * @PTSCOPE_A_VMA: nest, enum ptscope_vma_attr
- * @PTSCOPE_A_RUN: nest, enum ptscope_run_attr (repeated)
+ * @PTSCOPE_A_RUN: binary, struct ptscope_run (repeated)
  * @PTSCOPE_A_LEVEL: nest, enum ptscope_level_attr (repeated)
  * @PTSCOPE_A_PA: u64, TRANSLATE: physical address of @PTSCOPE_A_ADDR
  * @PTSCOPE_A_PAGE_SIZE: u64, TRANSLATE: bytes mapped by the leaf
@@ -240,33 +242,37 @@ enum ptscope_vma_attr {
 };
 
 /**
- * enum ptscope_run_attr - one run of mappings, in PTSCOPE_A_RUN
+ * struct ptscope_run - one run of mappings, the payload of PTSCOPE_A_RUN
  *
- * @PTSCOPE_RUN_A_VA: u64, first virtual address
- * @PTSCOPE_RUN_A_SIZE: u64, bytes
- * @PTSCOPE_RUN_A_PAGE_SIZE: u64, bytes per page (4 KiB, 2 MiB or 1 GiB)
- * @PTSCOPE_RUN_A_STATE: u32, enum ptscope_state
- * @PTSCOPE_RUN_A_REGION: u32, enum ptscope_region
- * @PTSCOPE_RUN_A_FLAGS: u32, enum ptscope_flag
- * @PTSCOPE_RUN_A_PA: u64, physical address of @PTSCOPE_RUN_A_VA (present
- *	and migration entries)
- * @PTSCOPE_RUN_A_SWAP_TYPE: u32, swap device (swap entries)
- * @PTSCOPE_RUN_A_SWAP_OFFSET: u64, offset of the first page, in pages
+ * @va: first virtual address
+ * @size: bytes
+ * @pa: physical address of @va (present and migration entries), else 0
+ * @swap_offset: offset of the first page in its swap device, in pages
+ *	(swap entries), else 0
+ * @flags: enum ptscope_flag
+ * @page_shift: log2 of the bytes per page: 12, 21 or 30
+ * @state: enum ptscope_state
+ * @region: enum ptscope_region
+ * @swap_type: the swap device (swap entries), else 0
+ *
+ * A fixed record, not a nest: a map has a run for every physically
+ * contiguous stretch, hundreds of thousands in a large fragmented
+ * process, and a nest of attributes cost several times the record's
+ * size in building and parsing (see README, Performance).  Fields are
+ * only ever appended; a reader copies min(attribute length, its
+ * sizeof()) bytes, zero-fills the rest, and must not assume the payload
+ * is 8-byte aligned (netlink aligns attributes to 4).
  */
-enum ptscope_run_attr {
-	PTSCOPE_RUN_A_UNSPEC,
-	PTSCOPE_RUN_A_PAD,
-	PTSCOPE_RUN_A_VA,
-	PTSCOPE_RUN_A_SIZE,
-	PTSCOPE_RUN_A_PAGE_SIZE,
-	PTSCOPE_RUN_A_STATE,
-	PTSCOPE_RUN_A_REGION,
-	PTSCOPE_RUN_A_FLAGS,
-	PTSCOPE_RUN_A_PA,
-	PTSCOPE_RUN_A_SWAP_TYPE,
-	PTSCOPE_RUN_A_SWAP_OFFSET,
-
-	__PTSCOPE_RUN_A_MAX
+struct ptscope_run {
+	__u64 va;
+	__u64 size;
+	__u64 pa;
+	__u64 swap_offset;
+	__u32 flags;
+	__u8 page_shift;
+	__u8 state;
+	__u8 region;
+	__u8 swap_type;
 };
 
 /**
