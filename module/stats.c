@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the benchmark needs to see from inside: the longest time a walk
- * held a target's mmap_lock, and the most memory one request allocated.
+ * What the benchmark needs to see from inside: how long walks held a
+ * target's mmap_lock (the longest, and how many holds took 1, 2, 4, ...
+ * microseconds: the longest alone is often an interrupt or, in a guest, the
+ * host taking the vCPU away), and the most memory one request allocated.
  * Shown in /sys/kernel/debug/ptscope/stats; writing to it resets them.
  */
 
 #include <linux/atomic.h>
+#include <linux/log2.h>
 #include <linux/seq_file.h>
 
 #include "ptscope.h"
@@ -13,6 +16,8 @@
 static atomic64_t max_lock_hold_ns = ATOMIC64_INIT(0);
 static atomic64_t max_request_bytes = ATOMIC64_INIT(0);
 static atomic64_t lock_holds = ATOMIC64_INIT(0);
+/* [i]: holds of [2^(i-1), 2^i) microseconds ([0]: under 1); the last: longer */
+static atomic64_t lock_hold_us_log2[16];
 
 static void update_max(atomic64_t *max, s64 value)
 {
@@ -24,7 +29,12 @@ static void update_max(atomic64_t *max, s64 value)
 
 void ptscope_stats_lock_hold(u64 ns)
 {
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+	unsigned int bucket = us ? ilog2(us) + 1 : 0;
+
 	atomic64_inc(&lock_holds);
+	atomic64_inc(&lock_hold_us_log2[min_t(unsigned int, bucket,
+					      ARRAY_SIZE(lock_hold_us_log2) - 1)]);
 	update_max(&max_lock_hold_ns, ns);
 }
 
@@ -35,15 +45,25 @@ void ptscope_stats_request_bytes(size_t bytes)
 
 void ptscope_stats_reset(void)
 {
+	unsigned int i;
+
 	atomic64_set(&max_lock_hold_ns, 0);
 	atomic64_set(&max_request_bytes, 0);
 	atomic64_set(&lock_holds, 0);
+	for (i = 0; i < ARRAY_SIZE(lock_hold_us_log2); i++)
+		atomic64_set(&lock_hold_us_log2[i], 0);
 }
 
 int ptscope_stats_show(struct seq_file *m, void *v)
 {
+	unsigned int i;
+
 	seq_printf(m, "lock_holds %lld\nmax_lock_hold_ns %lld\nmax_request_bytes %lld\n",
 		   atomic64_read(&lock_holds), atomic64_read(&max_lock_hold_ns),
 		   atomic64_read(&max_request_bytes));
+	seq_puts(m, "lock_hold_us_log2");
+	for (i = 0; i < ARRAY_SIZE(lock_hold_us_log2); i++)
+		seq_printf(m, " %lld", atomic64_read(&lock_hold_us_log2[i]));
+	seq_putc(m, '\n');
 	return 0;
 }
