@@ -118,7 +118,7 @@ unsigned long ptscope_kernel_start(void);
 
 /* stats.c */
 struct seq_file;
-void ptscope_stats_lock_hold(u64 ns);
+void ptscope_stats_lock_hold(u64 ns, unsigned int entries);
 void ptscope_stats_request_bytes(size_t bytes);
 void ptscope_stats_reset(void);
 int ptscope_stats_show(struct seq_file *m, void *v);
