@@ -127,6 +127,7 @@ static const struct file_operations target_fops = {
 struct view {
 	struct ptscope_target target;
 	struct ptscope_walk walk;	/* map */
+	u64 frames[PTSCOPE_WALK_FRAMES];	/* map */
 	unsigned long next_vma;		/* regions */
 	union {
 		struct ptscope_run run;
@@ -152,7 +153,7 @@ static int advance_regions(struct view *view)
 static void view_rewind(struct view *view)
 {
 	ptscope_walk_pause(&view->walk);
-	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX);
+	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX, view->frames);
 	if (view->advance == advance_regions)
 		ptscope_vma_release(&view->vma);
 	view->next_vma = 0;
@@ -235,15 +236,10 @@ static const char *page_size_name(unsigned int shift)
 	}
 }
 
-static int map_show(struct seq_file *m, void *v)
+static void print_run(struct seq_file *m, const struct ptscope_run *run)
 {
 	static const char * const states[] = PTSCOPE_STATE_NAMES;
-	struct ptscope_run *run = v;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "va_start         va_end           pa               page  pages region state     flags\n");
-		return 0;
-	}
 	seq_printf(m, "%016llx %016llx ", run->va, run->va + run->size);
 	switch (run->state) {
 	case PTSCOPE_STATE_PRESENT:
@@ -261,6 +257,33 @@ static int map_show(struct seq_file *m, void *v)
 		   states[run->state]);
 	print_flags(m, run->flags);
 	seq_putc(m, '\n');
+}
+
+/* A run per line; a frames record is its physically contiguous pieces. */
+static int map_show(struct seq_file *m, void *v)
+{
+	struct view *view = m->private;
+	const struct ptscope_run *run = v;
+	const u64 *frames = ptscope_walk_frames(&view->walk);
+	struct ptscope_run piece;
+	unsigned int i, len;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "va_start         va_end           pa               page  pages region state     flags\n");
+		return 0;
+	}
+	if (!frames) {
+		print_run(m, run);
+		return 0;
+	}
+	piece = *run;
+	for (i = 0; i < run->size >> PAGE_SHIFT; i += len) {
+		len = ptscope_frames_piece(frames + i, (run->size >> PAGE_SHIFT) - i);
+		piece.va = run->va + ((u64)i << PAGE_SHIFT);
+		piece.pa = frames[i];
+		piece.size = (u64)len << PAGE_SHIFT;
+		print_run(m, &piece);
+	}
 	return 0;
 }
 
@@ -319,7 +342,7 @@ static int view_open(struct file *file, const struct seq_operations *ops,
 		return ret;
 	}
 	view->advance = advance;
-	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX);
+	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX, view->frames);
 	return 0;
 }
 

@@ -137,6 +137,8 @@ struct dump_state {
 		struct {
 			struct ptscope_walk walk;
 			struct ptscope_run run;
+			const u64 *run_frames;	/* the run is a frames record */
+			u64 frames[PTSCOPE_WALK_FRAMES];
 			bool filter;
 			u32 region;
 		} map;
@@ -301,9 +303,28 @@ static int dump_items(struct sk_buff *skb, struct netlink_callback *cb,
 
 /* MAP_GET */
 
+/*
+ * A run, or a frames record: its run header and its addresses, whole (2
+ * KiB at most, so it fits the smallest message a dump is given).
+ */
 static int map_put(struct sk_buff *skb, struct dump_state *state)
 {
-	return nla_put(skb, PTSCOPE_A_RUN, sizeof(state->map.run), &state->map.run);
+	const struct ptscope_run *run = &state->map.run;
+	struct nlattr *nest;
+
+	if (!state->map.run_frames)
+		return nla_put(skb, PTSCOPE_A_RUN, sizeof(*run), run);
+	nest = nla_nest_start(skb, PTSCOPE_A_FRAMES);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put(skb, PTSCOPE_FRAMES_A_RUN, sizeof(*run), run) ||
+	    nla_put(skb, PTSCOPE_FRAMES_A_PA, (run->size >> PAGE_SHIFT) * sizeof(u64),
+		    state->map.run_frames)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 static int map_prepare(struct dump_state *state, struct nlattr **attrs,
@@ -341,7 +362,7 @@ static int map_prepare(struct dump_state *state, struct nlattr **attrs,
 		return -ERANGE;
 	}
 
-	ptscope_walk_init(&state->map.walk, state->target.mm, start, end);
+	ptscope_walk_init(&state->map.walk, state->target.mm, start, end, state->map.frames);
 	if (attrs[PTSCOPE_A_REGION]) {
 		state->map.filter = true;
 		state->map.region = nla_get_u32(attrs[PTSCOPE_A_REGION]);
@@ -361,6 +382,7 @@ static int map_next(struct dump_state *state)
 	do {
 		ret = ptscope_walk_next(&state->map.walk, &state->map.run);
 	} while (!ret && state->map.filter && state->map.run.region != state->map.region);
+	state->map.run_frames = ptscope_walk_frames(&state->map.walk);
 	return ret;
 }
 

@@ -37,6 +37,9 @@ const char *ptscope_region_name(unsigned int region);
  * page size, flags, state and region, all inside one VMA.
  */
 
+/* Pages per frames record (see walk.c): 2 KiB, a record fits any message. */
+#define PTSCOPE_WALK_FRAMES 256
+
 /*
  * The cursor of one walk over [addr, end) of an mm.  Walks hold the mm's
  * mmap_lock (and an mm_users reference) only inside ptscope_walk_next() and
@@ -59,6 +62,9 @@ struct ptscope_walk {
 	unsigned long table_end;	/* and where the walk leaves it */
 	struct ptscope_region_cache region_cache;
 	struct ptscope_run pending;	/* the run being extended */
+	unsigned int nr_frames;		/* pending is a frames record of so many */
+	const u64 *out_frames;		/* the frames of the run handed out */
+	u64 *frames;			/* PTSCOPE_WALK_FRAMES, or NULL: runs only */
 };
 
 /* One VMA, as the regions views show it. */
@@ -73,9 +79,11 @@ struct ptscope_vma {
 };
 
 void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
-		       unsigned long start, unsigned long end);
+		       unsigned long start, unsigned long end, u64 *frames);
 int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run);
 void ptscope_walk_pause(struct ptscope_walk *walk);
+const u64 *ptscope_walk_frames(const struct ptscope_walk *walk);
+unsigned int ptscope_frames_piece(const u64 *frames, unsigned int nr);
 int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
 		     struct ptscope_vma *vma);
 void ptscope_vma_release(struct ptscope_vma *vma);

@@ -36,14 +36,24 @@
  */
 #define PTSCOPE_WALK_VMA_COST 64
 
+/**
+ * ptscope_walk_init() - start a walk over [@start, @end) of @mm
+ * @walk: the cursor
+ * @mm: pinned with mmgrab() for as long as the walk is used
+ * @start: first address
+ * @end: end, exclusive
+ * @frames: PTSCOPE_WALK_FRAMES addresses of room for frames records, or
+ *	NULL for a walk that only wants runs
+ */
 void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
-		       unsigned long start, unsigned long end)
+		       unsigned long start, unsigned long end, u64 *frames)
 {
 	*walk = (struct ptscope_walk) {
 		.mm = mm,
 		.addr = start,
 		.end = end,
 		.vma_end = start,
+		.frames = frames,
 	};
 }
 
@@ -158,6 +168,14 @@ static bool run_continues(const struct ptscope_run *run,
 	}
 }
 
+/* The pending run is finished: hand it, and its frames if it has them, out. */
+static void finish_pending(struct ptscope_walk *walk, struct ptscope_run *out)
+{
+	*out = walk->pending;
+	walk->out_frames = walk->nr_frames ? walk->frames : NULL;
+	walk->nr_frames = 0;
+}
+
 /*
  * Add one leaf to the pending run.  Returns true, with the finished run in
  * @out, when the leaf starts a new run.
@@ -167,15 +185,75 @@ static bool note_leaf(struct ptscope_walk *walk, const struct ptscope_run *leaf,
 {
 	bool finished = walk->have_pending;
 
-	if (finished && run_continues(&walk->pending, leaf)) {
+	if (finished && !walk->nr_frames && run_continues(&walk->pending, leaf)) {
 		walk->pending.size += leaf->size;
 		return false;
 	}
 	if (finished)
-		*out = walk->pending;
+		finish_pending(walk, out);
 	walk->pending = *leaf;
 	walk->have_pending = true;
 	return finished;
+}
+
+/*
+ * Frames records: where physical memory is fragmented, neighbouring pages
+ * rarely have neighbouring frames, and a record per run (40 bytes) for
+ * every page cost several times what pagemap's 8 bytes do.  So a pending
+ * run of present 4 KiB pages shorter than PTSCOPE_FRAMES_FROM pages that
+ * meets a page whose frame does not follow becomes a frames record: the
+ * same run header (va, size, flags, region) with one physical address per
+ * page, up to PTSCOPE_WALK_FRAMES pages.  Runs stay what they were: readers
+ * cut a frames record into its physically contiguous pieces.
+ */
+#define PTSCOPE_FRAMES_FROM 4
+
+static bool joins_frames(const struct ptscope_walk *walk, const struct ptscope_run *leaf)
+{
+	const struct ptscope_run *run = &walk->pending;
+
+	return walk->frames && walk->have_pending && leaf->state == PTSCOPE_STATE_PRESENT &&
+	       run->state == PTSCOPE_STATE_PRESENT && leaf->page_shift == PAGE_SHIFT &&
+	       run->page_shift == PAGE_SHIFT && run->va + run->size == leaf->va &&
+	       run->flags == leaf->flags && run->region == leaf->region &&
+	       (walk->nr_frames || run->size < PTSCOPE_FRAMES_FROM * PAGE_SIZE);
+}
+
+/*
+ * Add a leaf to the pending frames record (making one of a short pending
+ * run).  A full record is finished, but not inside a physically contiguous
+ * piece: its last piece becomes the pending run, which may go on growing.
+ */
+static bool note_frame(struct ptscope_walk *walk, const struct ptscope_run *leaf,
+		       struct ptscope_run *out)
+{
+	struct ptscope_run *run = &walk->pending;
+	unsigned int piece;
+
+	for (; walk->nr_frames < run->size >> PAGE_SHIFT; walk->nr_frames++)
+		walk->frames[walk->nr_frames] = run->pa + walk->nr_frames * PAGE_SIZE;
+	walk->frames[walk->nr_frames++] = leaf->pa;
+	run->size += PAGE_SIZE;
+	if (walk->nr_frames < PTSCOPE_WALK_FRAMES)
+		return false;
+
+	/* Where the last piece begins; a frames record has one break at least. */
+	piece = walk->nr_frames - 1;
+	while (piece && walk->frames[piece - 1] + PAGE_SIZE == walk->frames[piece])
+		piece--;
+	if (!piece)
+		piece = walk->nr_frames;
+	walk->nr_frames = piece;
+	run->size = (u64)piece << PAGE_SHIFT;
+	finish_pending(walk, out);
+	if (piece == PTSCOPE_WALK_FRAMES) {
+		walk->have_pending = false;
+		return true;
+	}
+	run->va = out->va + out->size;
+	run->pa = walk->frames[piece];
+	run->size = (u64)(PTSCOPE_WALK_FRAMES - piece) << PAGE_SHIFT;
+	return true;
 }
 
 /**
@@ -229,10 +307,25 @@ static __always_inline bool extends_pending(const struct ptscope_walk *walk,
 {
 	const struct ptscope_run *run = &walk->pending;
 
-	return walk->have_pending && pte_present(pte) &&
+	return walk->have_pending && !walk->nr_frames && pte_present(pte) &&
 	       run->state == PTSCOPE_STATE_PRESENT && run->page_shift == PAGE_SHIFT &&
 	       run->va + run->size == addr &&
 	       run->pa + run->size == PFN_PHYS(pte_pfn(pte)) &&
+	       run->flags == decode_hw_flags(pte_flags(pte));
+}
+
+/*
+ * Its counterpart for a pending frames record: a present page that follows
+ * it in virtual memory, with the same flags, and room left for it (the
+ * last slot goes through note_frame(), which finishes the record).
+ */
+static __always_inline bool extends_frames(const struct ptscope_walk *walk,
+					   unsigned long addr, pte_t pte)
+{
+	const struct ptscope_run *run = &walk->pending;
+
+	return walk->nr_frames && walk->nr_frames < PTSCOPE_WALK_FRAMES - 1 &&
+	       pte_present(pte) && run->va + run->size == addr &&
 	       run->flags == decode_hw_flags(pte_flags(pte));
 }
 
@@ -270,10 +363,18 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 			walk->pending.size += PAGE_SIZE;
 			continue;
 		}
+		if (extends_frames(walk, addr, pte)) {
+			walk->frames[walk->nr_frames++] = PFN_PHYS(pte_pfn(pte));
+			walk->pending.size += PAGE_SIZE;
+			continue;
+		}
 		leaf.va = addr;
 		ptscope_decode_leaf(&leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
 				    pte_flags(pte), pte_pfn(pte));
-		done = note_leaf(walk, &leaf, out);
+		if (joins_frames(walk, &leaf))
+			done = note_frame(walk, &leaf, out);
+		else
+			done = note_leaf(walk, &leaf, out);
 	}
 	rcu_read_unlock();
 	walk->addr = addr;
@@ -354,7 +455,7 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
 {
 	if (!walk->have_pending)
 		return false;
-	*out = walk->pending;
+	finish_pending(walk, out);
 	walk->have_pending = false;
 	return true;
 }
@@ -368,14 +469,16 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
  * return: call ptscope_walk_pause() before anything that may wait on
  * userspace.  Drops it on its own after every PTSCOPE_WALK_BUDGET entries.
  *
- * Return: 0 with @run filled in; 1 at the end of the range; -ENODATA when
- * the process has exited; -EINTR on a fatal signal.
+ * Return: 0 with @run filled in (a frames record when ptscope_walk_frames()
+ * says so); 1 at the end of the range; -ENODATA when the process has
+ * exited; -EINTR on a fatal signal.
  */
 int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
 {
 	struct vm_area_struct *vma;
 	int ret;
 
+	walk->out_frames = NULL;
 	for (;;) {
 		if (walk->locked && !walk->budget) {
 			ptscope_walk_pause(walk);
@@ -414,6 +517,29 @@ int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
 }
 
 /**
+ * ptscope_walk_frames() - the frames of the run ptscope_walk_next() gave
+ * @walk: the walk
+ *
+ * Return: NULL for a plain run; for a frames record, the physical address
+ * of each of its run->size / PAGE_SIZE pages, valid until the next
+ * ptscope_walk_next().
+ */
+const u64 *ptscope_walk_frames(const struct ptscope_walk *walk)
+{
+	return walk->out_frames;
+}
+
+/* How many of @nr frames, from the first, are physically contiguous. */
+unsigned int ptscope_frames_piece(const u64 *frames, unsigned int nr)
+{
+	unsigned int len = 1;
+
+	while (len < nr && frames[len - 1] + PAGE_SIZE == frames[len])
+		len++;
+	return len;
+}
+
+/**
  * ptscope_vma_next() - the next VMA at or above an address, with its
  *	resident page count
  * @mm: the mm, pinned with mmgrab()
@@ -431,7 +557,7 @@ int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
 	struct ptscope_run run;
 	int ret;
 
-	ptscope_walk_init(&walk, mm, *addr, TASK_SIZE_MAX);
+	ptscope_walk_init(&walk, mm, *addr, TASK_SIZE_MAX, NULL);
 	ret = walk_lock(&walk);
 	if (ret)
 		return ret;

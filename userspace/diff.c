@@ -35,7 +35,7 @@ struct run {
 struct side {
 	struct ptscope_dump dump;
 	const struct nlmsghdr *msg;
-	const struct nlattr *attr;
+	struct ptscope_runs runs;	/* of msg */
 	uint32_t pid;
 	char comm[32];
 	struct run run;		/* the current run, or what is left of it */
@@ -57,19 +57,16 @@ static void put_map_request(struct nlmsghdr *nlh, void *arg)
 		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, req->region);
 }
 
-static void parse_run(const struct nlattr *attr, struct run *r)
+static void set_run(struct run *r, const struct ptscope_run *run)
 {
-	struct ptscope_run run;
-
-	attr_run(attr, &run);
 	*r = (struct run) {
-		.va = run.va,
-		.end = run.va + run.size,
-		.pa = run.pa,
-		.state = run.state,
-		.region = run.region,
-		.swap_type = run.swap_type,
-		.swap_offset = run.swap_offset,
+		.va = run->va,
+		.end = run->va + run->size,
+		.pa = run->pa,
+		.state = run->state,
+		.region = run->region,
+		.swap_type = run->swap_type,
+		.swap_offset = run->swap_offset,
 	};
 }
 
@@ -77,21 +74,13 @@ static void parse_run(const struct nlattr *attr, struct run *r)
 static bool next_run(struct side *s)
 {
 	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
-	const char *tail;
+	struct ptscope_run run;
 
 	for (;;) {
-		if (s->msg) {
-			tail = (const char *)s->msg + s->msg->nlmsg_len;
-			while (mnl_attr_ok(s->attr, tail - (const char *)s->attr)) {
-				const struct nlattr *attr = s->attr;
-
-				s->attr = mnl_attr_next(attr);
-				if (mnl_attr_get_type(attr) == PTSCOPE_A_RUN) {
-					parse_run(attr, &s->run);
-					s->have_run = true;
-					return true;
-				}
-			}
+		if (s->msg && ptscope_runs_next(&s->runs, &run)) {
+			set_run(&s->run, &run);
+			s->have_run = true;
+			return true;
 		}
 		s->msg = ptscope_dump_next(&s->dump, &s->err);
 		if (!s->msg) {
@@ -102,7 +91,7 @@ static bool next_run(struct side *s)
 			ptscope_nl_attrs(s->msg, tb, PTSCOPE_A_MAX);
 			snprintf(s->comm, sizeof(s->comm), "%s", attr_str(tb[PTSCOPE_A_COMM]));
 		}
-		s->attr = mnl_nlmsg_get_payload_offset(s->msg, GENL_HDRLEN);
+		ptscope_runs_init(&s->runs, s->msg);
 	}
 }
 

@@ -16,42 +16,40 @@ struct map_ctx {
 	bool header;
 };
 
-static void print_run(const struct nlattr *attr)
+static void print_run(const struct ptscope_run *run)
 {
 	const char *flags[MAX_FLAG_NAMES];
 	char swap[40], buf[24];
-	struct ptscope_run run;
 	uint64_t page_size;
 	unsigned int n;
 
-	attr_run(attr, &run);
-	page_size = 1ULL << run.page_shift;
+	page_size = 1ULL << run->page_shift;
 	out_open_object(NULL);
-	out_hex("va", "%016" PRIx64, (uint64_t)run.va);
-	out_text(" %016" PRIx64, (uint64_t)(run.va + run.size));
-	switch (run.state) {
+	out_hex("va", "%016" PRIx64, (uint64_t)run->va);
+	out_text(" %016" PRIx64, (uint64_t)(run->va + run->size));
+	switch (run->state) {
 	case PTSCOPE_STATE_PRESENT:
 	case PTSCOPE_STATE_MIGRATION:
-		out_hex("pa", " %016" PRIx64, (uint64_t)run.pa);
+		out_hex("pa", " %016" PRIx64, (uint64_t)run->pa);
 		break;
 	case PTSCOPE_STATE_SWAP:
 		out_null("pa", "");
-		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64, run.swap_type,
-			 (uint64_t)run.swap_offset);
+		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64, run->swap_type,
+			 (uint64_t)run->swap_offset);
 		out_text(" %-16s", swap);
-		out_uint("swap_type", "", run.swap_type);
-		out_uint("swap_offset", "", run.swap_offset);
+		out_uint("swap_type", "", run->swap_type);
+		out_uint("swap_offset", "", run->swap_offset);
 		break;
 	default:
 		out_null("pa", " %-16s");
 	}
-	out_uint("size", "", run.size);
+	out_uint("size", "", run->size);
 	out_uint("page_size", "", page_size);
 	out_text(" %-4s %6" PRIu64, page_size_name(page_size, buf),
-		 (uint64_t)(run.size / page_size));
-	out_string("region", " %-6s", region_name(run.region));
-	out_string("state", " %-9s", state_name(run.state));
-	n = flag_names(run.flags, flags);
+		 (uint64_t)(run->size / page_size));
+	out_string("region", " %-6s", region_name(run->region));
+	out_string("state", " %-9s", state_name(run->state));
+	n = flag_names(run->flags, flags);
 	out_string_list("flags", " %s", flags, n);
 	out_text("\n");
 	out_close_object();
@@ -60,13 +58,14 @@ static void print_run(const struct nlattr *attr)
 static int map_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct map_ctx *ctx = data;
-	const struct nlattr *attr;
+	struct ptscope_runs runs;
+	struct ptscope_run run;
 
 	print_dump_header(nlh, &ctx->header, "mappings",
 			  "VA               END              PA               PAGE  PAGES REGION STATE     FLAGS");
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
-		if (mnl_attr_get_type(attr) == PTSCOPE_A_RUN)
-			print_run(attr);
+	ptscope_runs_init(&runs, nlh);
+	while (ptscope_runs_next(&runs, &run))
+		print_run(&run);
 	return MNL_CB_OK;
 }
 

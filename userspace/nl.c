@@ -245,6 +245,57 @@ void attr_run(const struct nlattr *attr, struct ptscope_run *run)
 	memcpy(run, mnl_attr_get_payload(attr), len < sizeof(*run) ? len : sizeof(*run));
 }
 
+void ptscope_runs_init(struct ptscope_runs *it, const struct nlmsghdr *nlh)
+{
+	*it = (struct ptscope_runs) {
+		.attr = mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN),
+		.tail = (const char *)nlh + nlh->nlmsg_len,
+	};
+}
+
+static uint64_t frame(const struct ptscope_runs *it, uint64_t i)
+{
+	uint64_t pa;
+
+	memcpy(&pa, it->pa + i * sizeof(pa), sizeof(pa));
+	return pa;
+}
+
+bool ptscope_runs_next(struct ptscope_runs *it, struct ptscope_run *run)
+{
+	const struct nlattr *tb[__PTSCOPE_FRAMES_A_MAX], *attr;
+	uint64_t pages, n;
+
+	while (!it->left) {
+		if (!mnl_attr_ok(it->attr, it->tail - (const char *)it->attr))
+			return false;
+		attr = it->attr;
+		it->attr = mnl_attr_next(attr);
+		if (mnl_attr_get_type(attr) == PTSCOPE_A_RUN) {
+			attr_run(attr, run);
+			return true;
+		}
+		if (mnl_attr_get_type(attr) != PTSCOPE_A_FRAMES)
+			continue;
+		ptscope_nl_nested(attr, tb, __PTSCOPE_FRAMES_A_MAX - 1);
+		if (!tb[PTSCOPE_FRAMES_A_RUN] || !tb[PTSCOPE_FRAMES_A_PA])
+			continue;
+		attr_run(tb[PTSCOPE_FRAMES_A_RUN], &it->frames);
+		it->pa = mnl_attr_get_payload(tb[PTSCOPE_FRAMES_A_PA]);
+		pages = mnl_attr_get_payload_len(tb[PTSCOPE_FRAMES_A_PA]) / sizeof(uint64_t);
+		it->left = it->frames.size / 4096 < pages ? it->frames.size / 4096 : pages;
+	}
+	for (n = 1; n < it->left && frame(it, n - 1) + 4096 == frame(it, n); n++)
+		;
+	*run = it->frames;
+	run->pa = frame(it, 0);
+	run->size = n * 4096;
+	it->frames.va += run->size;
+	it->pa += n * sizeof(uint64_t);
+	it->left -= n;
+	return true;
+}
+
 uint64_t attr_u64(const struct nlattr *attr)
 {
 	return attr && mnl_attr_validate(attr, MNL_TYPE_U64) == 0 ? mnl_attr_get_u64(attr) : 0;

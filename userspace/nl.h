@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/ptscope.h>
 
 /* Big enough for any message a dump sends (the kernel caps them at 32 KiB). */
 #define PTSCOPE_NL_BUFSIZE 32768
@@ -69,8 +70,23 @@ void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsi
 uint64_t attr_u64(const struct nlattr *attr);
 uint32_t attr_u32(const struct nlattr *attr);
 const char *attr_str(const struct nlattr *attr);
-struct ptscope_run;
 /* A PTSCOPE_A_RUN's record, from a kernel with a shorter or longer one too. */
 void attr_run(const struct nlattr *attr, struct ptscope_run *run);
+
+/*
+ * The runs of a MAP_GET reply message, in order: PTSCOPE_A_RUN records as
+ * they come, PTSCOPE_A_FRAMES records cut into their physically contiguous
+ * pieces.
+ */
+struct ptscope_runs {
+	const struct nlattr *attr;	/* the next attribute */
+	const char *tail;		/* the end of the message */
+	struct ptscope_run frames;	/* what is left of a frames record */
+	const char *pa;			/* its addresses (4-byte aligned) */
+	uint64_t left;			/* its pages */
+};
+
+void ptscope_runs_init(struct ptscope_runs *it, const struct nlmsghdr *nlh);
+bool ptscope_runs_next(struct ptscope_runs *it, struct ptscope_run *run);
 
 #endif

@@ -476,24 +476,25 @@ TEST(cap_net_admin_alone_is_refused)
 struct dump_count {
 	unsigned long runs;
 	unsigned long pages;
+	unsigned long frames_records;
 	unsigned long start, end;
 };
+
+static void count_run(const struct ptscope_run *run, void *arg)
+{
+	struct dump_count *c = arg;
+
+	if (run->state != PTSCOPE_STATE_PRESENT)
+		return;
+	c->runs++;
+	c->pages += run->size / PAGE_SZ;
+}
 
 static int count_runs_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_count *c = data;
-	const struct nlattr *attr;
-	struct ptscope_run run;
 
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) != PTSCOPE_A_RUN)
-			continue;
-		ptscope_run_get(attr, &run);
-		if (run.state != PTSCOPE_STATE_PRESENT)
-			continue;
-		c->runs++;
-		c->pages += run.size / PAGE_SZ;
-	}
+	c->frames_records += ptscope_visit_runs(nlh, count_run, c);
 	return MNL_CB_OK;
 }
 
@@ -560,6 +561,48 @@ TEST(large_target_dumps_completely)
 	EXPECT_EQ(want.pages, got.pages);
 	EXPECT_EQ(want.runs, got.runs);
 	ksft_print_msg("%lu pages in %lu runs, as pagemap says\n", got.pages, got.runs);
+	munmap(p, len);
+}
+
+/*
+ * Odd pages faulted after even ones: neighbours get frames that are not
+ * neighbours, and the map comes as frames records, which must still read
+ * as pagemap's runs, page for page.
+ */
+TEST(scattered_target_comes_as_frames_records)
+{
+	const unsigned long len = 64UL << 20;
+	struct dump_count got, want;
+	int attempt, ret = 0;
+	unsigned long off;
+	char *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (off = 0; off < len; off += 2 * PAGE_SZ)
+		p[off] = 1;
+	for (off = PAGE_SZ; off < len; off += 2 * PAGE_SZ)
+		p[off] = 1;
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		memset(&got, 0, sizeof(got));
+		memset(&want, 0, sizeof(want));
+		got.start = (unsigned long)p;
+		got.end = (unsigned long)p + len;
+		ret = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_range, &got,
+				      count_runs_cb, &got, NULL, 0);
+		pagemap_runs(got.start, got.end, &want);
+		if (!ret && got.runs == want.runs && got.pages == want.pages)
+			break;
+	}
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(len / PAGE_SZ, want.pages);
+	EXPECT_EQ(want.pages, got.pages);
+	EXPECT_EQ(want.runs, got.runs);
+	EXPECT_LT(0, got.frames_records);
+	ksft_print_msg("%lu pages in %lu runs, as pagemap says, from %lu frames records\n",
+		       got.pages, got.runs, got.frames_records);
 	munmap(p, len);
 }
 

@@ -314,7 +314,7 @@ struct netlink_map {
 	bool overflow;
 };
 
-void ptscope_run_get(const struct nlattr *attr, struct ptscope_run *run)
+static void copy_run(const struct nlattr *attr, struct ptscope_run *run)
 {
 	size_t len = mnl_attr_get_payload_len(attr);
 
@@ -322,38 +322,92 @@ void ptscope_run_get(const struct nlattr *attr, struct ptscope_run *run)
 	memcpy(run, mnl_attr_get_payload(attr), len < sizeof(*run) ? len : sizeof(*run));
 }
 
+/* A frames record, cut into its physically contiguous pieces. */
+static void frames_runs(const struct nlattr *nest,
+			void (*fn)(const struct ptscope_run *run, void *arg), void *arg)
+{
+	const struct nlattr *a, *header = NULL, *addrs = NULL;
+	struct ptscope_run frames, run;
+	uint64_t pages, pa, next, i;
+	const char *p;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == PTSCOPE_FRAMES_A_RUN)
+			header = a;
+		if (mnl_attr_get_type(a) == PTSCOPE_FRAMES_A_PA)
+			addrs = a;
+	}
+	if (!header || !addrs)
+		return;
+	copy_run(header, &frames);
+	pages = mnl_attr_get_payload_len(addrs) / sizeof(uint64_t);
+	p = mnl_attr_get_payload(addrs);
+	for (i = 0; i < pages; i++) {
+		memcpy(&pa, p + i * sizeof(pa), sizeof(pa));
+		if (i && pa == next) {
+			run.size += PAGE_SZ;
+		} else {
+			if (i)
+				fn(&run, arg);
+			run = frames;
+			run.va = frames.va + i * PAGE_SZ;
+			run.pa = pa;
+			run.size = PAGE_SZ;
+		}
+		next = pa + PAGE_SZ;
+	}
+	if (pages)
+		fn(&run, arg);
+}
+
+int ptscope_visit_runs(const struct nlmsghdr *nlh,
+		       void (*fn)(const struct ptscope_run *run, void *arg), void *arg)
+{
+	const struct nlattr *attr;
+	struct ptscope_run run;
+	int frames = 0;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) == PTSCOPE_A_RUN) {
+			copy_run(attr, &run);
+			fn(&run, arg);
+		} else if (mnl_attr_get_type(attr) == PTSCOPE_A_FRAMES) {
+			frames_runs(attr, fn, arg);
+			frames++;
+		}
+	}
+	return frames;
+}
+
 static const char *const state_names[] = { "present", "swap", "migration", "other" };
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
 };
 
+static void add_run(const struct ptscope_run *run, void *arg)
+{
+	struct netlink_map *m = arg;
+	struct map_run *r = records_add(m->runs);
+
+	if (!r) {
+		m->overflow = true;
+		return;
+	}
+	*r = (struct map_run) {
+		.va = run->va,
+		.end = run->va + run->size,
+		.page_size = 1ULL << run->page_shift,
+		.pa = run->pa,
+		.swap_type = run->swap_type,
+		.swap_offset = run->swap_offset,
+	};
+	snprintf(r->state, sizeof(r->state), "%s", state_names[run->state & 3]);
+	snprintf(r->region, sizeof(r->region), "%s", region_names[run->region & 7]);
+}
+
 static int netlink_run_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct netlink_map *m = data;
-	const struct nlattr *attr;
-	struct ptscope_run run;
-	struct map_run *r;
-
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) != PTSCOPE_A_RUN)
-			continue;
-		r = records_add(m->runs);
-		if (!r) {
-			m->overflow = true;
-			return MNL_CB_OK;
-		}
-		ptscope_run_get(attr, &run);
-		*r = (struct map_run) {
-			.va = run.va,
-			.end = run.va + run.size,
-			.page_size = 1ULL << run.page_shift,
-			.pa = run.pa,
-			.swap_type = run.swap_type,
-			.swap_offset = run.swap_offset,
-		};
-		snprintf(r->state, sizeof(r->state), "%s", state_names[run.state & 3]);
-		snprintf(r->region, sizeof(r->region), "%s", region_names[run.region & 7]);
-	}
+	ptscope_visit_runs(nlh, add_run, data);
 	return MNL_CB_OK;
 }
 

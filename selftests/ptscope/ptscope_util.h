@@ -129,12 +129,14 @@ int ptscope_request(uint8_t cmd, uint16_t flags,
 		    char *extack, size_t extack_len);
 
 /*
- * The record of a PTSCOPE_A_RUN attribute: min(its length, sizeof) bytes,
- * the rest zero (the payload is only 4-byte aligned: never cast it).
+ * Call @fn for every run of a MAP_GET reply message: PTSCOPE_A_RUN records,
+ * and the physically contiguous pieces of PTSCOPE_A_FRAMES records (read
+ * here, not with the client's code, so that tests check the client too).
+ * Returns the number of frames records.
  */
-struct nlattr;
 struct ptscope_run;
-void ptscope_run_get(const struct nlattr *attr, struct ptscope_run *run);
+int ptscope_visit_runs(const struct nlmsghdr *nlh,
+		       void (*fn)(const struct ptscope_run *run, void *arg), void *arg);
 
 /* The generic netlink family id of @name, or -1. */
 int genl_family_id(const char *name);

@@ -21,10 +21,16 @@
  *   PTSCOPE_CMD_MAP_GET (dump): optional PTSCOPE_A_START and PTSCOPE_A_END
  *	(page aligned, user half) bound the range, PTSCOPE_A_REGION filters
  *	by region.  Each message holds many PTSCOPE_A_RUN attributes (each
- *	a struct ptscope_run), in address order.  A run is a stretch of pages
+ *	a struct ptscope_run) and PTSCOPE_A_FRAMES nests (enum
+ *	ptscope_frames_attr), in address order.  A run is a stretch of pages
  *	contiguous in virtual and physical memory (or in swap) with equal page
  *	size, flags, state and region, inside one VMA; 2 MiB and 1 GiB pages
  *	are reported whole, so a run may begin before PTSCOPE_A_START.
+ *	Where physical memory is fragmented, pages next to each other that
+ *	are not next to each other in physical memory come as a frames
+ *	record instead: one physical address per page, 8 bytes where a run
+ *	would take 44.  A reader cuts it into its physically contiguous
+ *	pieces, which are runs like the others.
  *
  *   PTSCOPE_CMD_TRANSLATE (do): PTSCOPE_A_ADDR is one user address.  The
  *	reply has one PTSCOPE_A_LEVEL nest (enum ptscope_level_attr) per
@@ -188,6 +194,7 @@ enum ptscope_level {
  * @PTSCOPE_A_STOP_LEVEL: u32, enum ptscope_level, TRANSLATE: the level
  *	whose entry was empty (PTSCOPE_LEVEL_NONE: no VMA holds the address)
  * @PTSCOPE_A_KERNEL: nest, enum ptscope_kernel_attr (repeated)
+ * @PTSCOPE_A_FRAMES: nest, enum ptscope_frames_attr (repeated)
  */
 enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
@@ -210,6 +217,7 @@ enum ptscope_attr {
 	PTSCOPE_A_REASON,
 	PTSCOPE_A_STOP_LEVEL,
 	PTSCOPE_A_KERNEL,
+	PTSCOPE_A_FRAMES,
 
 	__PTSCOPE_A_MAX
 };
@@ -273,6 +281,24 @@ struct ptscope_run {
 	__u8 state;
 	__u8 region;
 	__u8 swap_type;
+};
+
+/**
+ * enum ptscope_frames_attr - present 4 KiB pages, contiguous in virtual
+ *	memory, not in physical memory, in PTSCOPE_A_FRAMES
+ *
+ * @PTSCOPE_FRAMES_A_RUN: binary, struct ptscope_run: the pages' va, size,
+ *	flags, region, state (present) and page_shift (12); pa is the first
+ *	page's
+ * @PTSCOPE_FRAMES_A_PA: binary, one __u64 per page: its physical address
+ *	(4-byte aligned, like every attribute payload)
+ */
+enum ptscope_frames_attr {
+	PTSCOPE_FRAMES_A_UNSPEC,
+	PTSCOPE_FRAMES_A_RUN,
+	PTSCOPE_FRAMES_A_PA,
+
+	__PTSCOPE_FRAMES_A_MAX
 };
 
 /**
