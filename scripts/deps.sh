@@ -16,6 +16,7 @@ packages=(
 	linux-source-6.12
 	bc flex bison libelf-dev libssl-dev dwarves rsync kmod
 	codespell python3 man-db
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian debootstrap
 )
 
 missing=()
