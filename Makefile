@@ -36,8 +36,9 @@ INCLUDEDIR ?= $(PREFIX)/include
 MODDIR = /lib/modules/$(KRELEASE)/updates
 DKMSDIR ?= /usr/src/ptscope-$(PTSCOPE_VERSION)
 # A staged install (DESTDIR) is not the running system's module tree: the
-# package that ships it runs depmod when it is installed.
-DEPMOD ?= $(if $(DESTDIR),true,depmod)
+# package that ships it runs depmod when it is installed (or say how to
+# run it, e.g. DEPMOD="depmod -b $DESTDIR").
+DEPMOD ?= $(if $(DESTDIR),,depmod)
 
 all: module client
 
@@ -68,7 +69,7 @@ install: install-module install-client install-header
 
 install-module: module
 	install -D -m 0644 ptscope.ko $(DESTDIR)$(MODDIR)/ptscope.ko
-	$(DEPMOD) -a $(KRELEASE)
+	$(if $(DEPMOD),$(DEPMOD) -a $(KRELEASE))
 
 install-client:
 	$(MAKE) -C userspace ptscope
@@ -91,7 +92,7 @@ install-dkms:
 
 uninstall:
 	rm -f $(DESTDIR)$(MODDIR)/ptscope.ko
-	$(DEPMOD) -a $(KRELEASE)
+	$(if $(DEPMOD),$(DEPMOD) -a $(KRELEASE))
 	rm -f $(DESTDIR)$(SBINDIR)/ptscope $(DESTDIR)$(MANDIR)/man8/ptscope.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/ptscope $(DESTDIR)$(INCLUDEDIR)/linux/ptscope.h
 
