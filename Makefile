@@ -26,7 +26,10 @@ endif
 
 PTSCOPE_VERSION := $(shell sed -n 's/^\#define PTSCOPE_VERSION "\(.*\)"$$/\1/p' \
 	include/ptscope_version.h)
-KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release)
+# The release the module is built for (its vermagic); Debian's 6.1 headers
+# have a shorter include/config/kernel.release.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin

@@ -5,10 +5,11 @@
 # from this tree, for each KERNEL (default: 6.12 6.1).  Prints KTAP; the
 # guests' own results are nested ("# ok").
 #
-# On the host: the version strings agree; make install into a DESTDIR
-# gives exactly the expected files, depmod indexes the module when asked,
-# make uninstall removes every file; make deb gives the two packages with
-# the expected files and dependencies, and lintian reports nothing.
+# On the host: the version strings agree; make install into a DESTDIR, for
+# each kernel, gives exactly the expected files and a module built for each
+# kernel; depmod indexes the module when asked; make uninstall removes
+# every file; make deb gives the two packages with the expected files and
+# dependencies, and lintian reports nothing.
 # In a Debian 12 chroot (scripts/deb-chroot, under an overlay so the
 # cached root never changes; the host's kernel headers bind-mounted in as
 # if installed there): apt installs both packages and pulls in libmnl0;
@@ -95,16 +96,25 @@ check versions_agree versions
 # --- make install / uninstall -----------------------------------------------
 files() { (cd "$1" && find . ! -type d | sed 's|^\./|/|' | sort); }
 dest=$out/dest
-make -s -C "$top" install DESTDIR="$dest" KVER="$release" >>"$out/log" 2>&1
-same "/lib/modules/$release/updates/ptscope.ko
-/usr/local/include/linux/ptscope.h
-/usr/local/sbin/ptscope
-/usr/local/share/bash-completion/completions/ptscope
-/usr/local/share/man/man8/ptscope.8" "$(files "$dest")"
+for r in "${releases[@]}"; do
+	make -s -C "$top" install DESTDIR="$dest" KVER="$r" >>"$out/log" 2>&1
+done
+same "$( (printf '/lib/modules/%s/updates/ptscope.ko\n' "${releases[@]}"
+	echo /usr/local/include/linux/ptscope.h
+	echo /usr/local/sbin/ptscope
+	echo /usr/local/share/bash-completion/completions/ptscope
+	echo /usr/local/share/man/man8/ptscope.8) | sort)" "$(files "$dest")"
 result make_install_destdir_files "$([ $? -eq 0 ] && echo 1)"
 
-ko=$dest/lib/modules/$release/updates/ptscope.ko
-same "$version $release" "$(modinfo -F version "$ko") $(modinfo -F vermagic "$ko" | cut -d' ' -f1)"
+modules() {
+	local r ko
+
+	for r in "${releases[@]}"; do
+		ko=$dest/lib/modules/$r/updates/ptscope.ko
+		echo "$(modinfo -F version "$ko") $(modinfo -F vermagic "$ko" | cut -d' ' -f1)"
+	done
+}
+same "$(printf "$version %s\n" "${releases[@]}")" "$(modules)"
 result make_install_module_version_and_kernel "$([ $? -eq 0 ] && echo 1)"
 
 # depmod is skipped for a staged install unless DEPMOD says how to run it.
@@ -120,7 +130,9 @@ make -s -C "$top" uninstall DESTDIR="$depmod_dest" KVER="$release" \
 result make_install_depmod_indexes_family_alias \
 	"$([ $ok -eq 0 ] && ! grep -q ptscope "$moddir/modules.dep" && echo 1)"
 
-make -s -C "$top" uninstall DESTDIR="$dest" KVER="$release" >>"$out/log" 2>&1
+for r in "${releases[@]}"; do
+	make -s -C "$top" uninstall DESTDIR="$dest" KVER="$r" >>"$out/log" 2>&1
+done
 same "" "$(files "$dest")"
 result make_uninstall_leaves_no_file "$([ $? -eq 0 ] && echo 1)"
 
