@@ -3,7 +3,8 @@
 # make            build ptscope.ko (for KDIR) and userspace/ptscope
 # make deps       install what the project needs from Debian (scripts/deps.sh)
 # make check      build for 6.12, 6.1 and the debug kernel, run the
-#                 kselftests in a guest of each
+#                 kselftests in a guest of each; test make install, DKMS
+#                 and the .debs (selftests/install)
 # make demo       the README's scenario, in a guest
 # make stress     the stress kselftests with long counts, on the debug kernel
 # make bench      ptscope against pagemap and PAGEMAP_SCAN, in one guest boot
