@@ -11,6 +11,7 @@ set -euo pipefail
 packages=(
 	build-essential pkg-config libmnl-dev
 	qemu-system-x86 busybox-static cpio coreutils xz-utils
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian debootstrap
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-image-amd64 linux-headers-amd64
 	linux-source-6.12

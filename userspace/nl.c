@@ -8,6 +8,7 @@
 #include <time.h>
 #include <linux/genetlink.h>
 #include <linux/ptscope.h>
+#include <ptscope_version.h>
 
 #include "nl.h"
 
@@ -94,8 +95,9 @@ int ptscope_nl_open(struct ptscope_nl *nl)
 	}
 	if (nl->family_version != PTSCOPE_GENL_VERSION) {
 		fprintf(stderr,
-			"ptscope: module speaks family version %u, client %u: install matching versions\n",
-			nl->family_version, PTSCOPE_GENL_VERSION);
+			"ptscope: the loaded module speaks version %u of netlink family \"%s\", this client (ptscope %s) speaks version %u: install a client and a module of the same release\n",
+			nl->family_version, PTSCOPE_GENL_NAME, PTSCOPE_VERSION,
+			PTSCOPE_GENL_VERSION);
 		goto err;
 	}
 	return 0;

@@ -26,6 +26,7 @@ int version_main(int argc, char *argv[])
 {
 	struct ptscope_nl nl;
 	char module_version[64];
+	int ret;
 
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
 		printf("Usage: %s %s\n", PROG_NAME, argv[0]);
@@ -35,9 +36,13 @@ int version_main(int argc, char *argv[])
 		fprintf(stderr, "Usage: %s %s\n", PROG_NAME, argv[0]);
 		return 2;
 	}
+	printf("ptscope %s\n", PTSCOPE_VERSION);
+	fflush(stdout);
+	/* Resolving the family loads an installed module (its genl alias). */
+	ret = ptscope_nl_open(&nl);
 	read_module_version(module_version, sizeof(module_version));
-	printf("ptscope %s\nmodule %s\n", PTSCOPE_VERSION, module_version);
-	if (ptscope_nl_open(&nl) < 0)
+	printf("module %s\n", module_version);
+	if (ret < 0)
 		return 1;
 	printf("family %s version %u\n", PTSCOPE_GENL_NAME, nl.family_version);
 	ptscope_nl_close(&nl);
