@@ -7,8 +7,8 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
-#ifndef pmdp_get_lockless
-/* x86-64 reads a PMD in one access; 6.5 named that pmdp_get_lockless(). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+/* 6.5 added pmdp_get_lockless(); on x86-64 it is one READ_ONCE() of the entry. */
 #define pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
 #endif
 
