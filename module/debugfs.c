@@ -128,6 +128,7 @@ struct view {
 	struct ptscope_target target;
 	struct ptscope_walk walk;	/* map */
 	u64 frames[PTSCOPE_WALK_FRAMES];	/* map */
+	const u64 *run_frames;		/* map: the run is a frames record */
 	unsigned long next_vma;		/* regions */
 	union {
 		struct ptscope_run run;
@@ -141,7 +142,10 @@ struct view {
 
 static int advance_map(struct view *view)
 {
-	return ptscope_walk_next(&view->walk, &view->run);
+	int ret = ptscope_walk_next(&view->walk, &view->run);
+
+	view->run_frames = ret ? NULL : ptscope_walk_frames(&view->walk);
+	return ret;
 }
 
 static int advance_regions(struct view *view)
@@ -264,7 +268,7 @@ static int map_show(struct seq_file *m, void *v)
 {
 	struct view *view = m->private;
 	const struct ptscope_run *run = v;
-	const u64 *frames = ptscope_walk_frames(&view->walk);
+	const u64 *frames = view->run_frames;
 	struct ptscope_run piece;
 	unsigned int i, len;
 

@@ -318,8 +318,8 @@ static int map_put(struct sk_buff *skb, struct dump_state *state)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put(skb, PTSCOPE_FRAMES_A_RUN, sizeof(*run), run) ||
-	    nla_put(skb, PTSCOPE_FRAMES_A_PA, (run->size >> PAGE_SHIFT) * sizeof(u64),
-		    state->map.run_frames)) {
+	    nla_put_64bit(skb, PTSCOPE_FRAMES_A_PA, (run->size >> PAGE_SHIFT) * sizeof(u64),
+			  state->map.run_frames, PTSCOPE_FRAMES_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -686,7 +686,6 @@ static struct genl_family ptscope_genl_family __ro_after_init = {
 	.maxattr = PTSCOPE_A_MAX,
 	.ops = ptscope_genl_ops,
 	.n_ops = ARRAY_SIZE(ptscope_genl_ops),
-	.resv_start_op = PTSCOPE_CMD_KERNEL_GET + 1,
 	.module = THIS_MODULE,
 	/* Queries only read their target: no need for genl_mutex. */
 	.parallel_ops = true,

@@ -37,7 +37,11 @@ const char *ptscope_region_name(unsigned int region);
  * page size, flags, state and region, all inside one VMA.
  */
 
-/* Pages per frames record (see walk.c): 2 KiB, a record fits any message. */
+/*
+ * Pages per frames record (see walk.c): 2 KiB of addresses, so a record
+ * (2,100 bytes with its header) fits the smallest message a dump is
+ * given, NLMSG_GOODSIZE (about 3.7 KiB).
+ */
 #define PTSCOPE_WALK_FRAMES 256
 
 /*
@@ -62,7 +66,9 @@ struct ptscope_walk {
 	unsigned long table_end;	/* and where the walk leaves it */
 	struct ptscope_region_cache region_cache;
 	struct ptscope_run pending;	/* the run being extended */
+	pteval_t pending_bits;		/* its flag bits, undecoded (4 KiB pages) */
 	unsigned int nr_frames;		/* pending is a frames record of so many */
+	unsigned int tail;		/* pages in its last contiguous piece */
 	const u64 *out_frames;		/* the frames of the run handed out */
 	u64 *frames;			/* PTSCOPE_WALK_FRAMES, or NULL: runs only */
 };

@@ -100,6 +100,13 @@ void ptscope_walk_pause(struct ptscope_walk *walk)
 	walk->region_cache.inode = NULL;
 }
 
+/*
+ * The bits decode_hw_flags() reads: two entries have equal flags exactly
+ * when these bits are equal, which the fast paths compare undecoded.
+ */
+#define PTSCOPE_DECODED_BITS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
+			      _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY)
+
 static __always_inline u32 decode_hw_flags(pteval_t bits)
 {
 	u32 flags = 0;
@@ -172,7 +179,8 @@ static bool run_continues(const struct ptscope_run *run,
 static void finish_pending(struct ptscope_walk *walk, struct ptscope_run *out)
 {
 	*out = walk->pending;
-	walk->out_frames = walk->nr_frames ? walk->frames : NULL;
+	/* A record of one frame is a run of one page. */
+	walk->out_frames = walk->nr_frames > 1 ? walk->frames : NULL;
 	walk->nr_frames = 0;
 }
 
@@ -220,40 +228,57 @@ static bool joins_frames(const struct ptscope_walk *walk, const struct ptscope_r
 }
 
 /*
- * Add a leaf to the pending frames record (making one of a short pending
- * run).  A full record is finished, but not inside a physically contiguous
- * piece: its last piece becomes the pending run, which may go on growing.
+ * Append a frame to the pending frames record.  True when the record must
+ * end: it is full, or its last physically contiguous piece has grown to
+ * PTSCOPE_FRAMES_FROM pages, which cost less as a run.
  */
+static __always_inline bool add_frame(struct ptscope_walk *walk, u64 pa)
+{
+	bool follows = pa == walk->frames[walk->nr_frames - 1] + PAGE_SIZE;
+
+	walk->tail = follows ? walk->tail + 1 : 1;
+	walk->frames[walk->nr_frames++] = pa;
+	walk->pending.size += PAGE_SIZE;
+	return walk->tail == PTSCOPE_FRAMES_FROM || walk->nr_frames == PTSCOPE_WALK_FRAMES;
+}
+
+/*
+ * End the pending frames record before its last piece, which becomes the
+ * pending run and may go on growing as one.  So no run is ever split
+ * between a record and the next, and readers get exactly the runs there
+ * are.  Returns true, with the record in @out, if there was one to end.
+ */
+static bool cut_frames(struct ptscope_walk *walk, struct ptscope_run *out)
+{
+	struct ptscope_run *run = &walk->pending;
+	unsigned int keep = walk->nr_frames - walk->tail;
+
+	/* All one piece (a record begins at a break, so only defensively). */
+	if (!keep) {
+		walk->nr_frames = 0;
+		return false;
+	}
+	walk->nr_frames = keep;
+	run->size = (u64)keep << PAGE_SHIFT;
+	finish_pending(walk, out);
+	run->va = out->va + out->size;
+	run->pa = walk->frames[keep];
+	run->size = (u64)walk->tail << PAGE_SHIFT;
+	return true;
+}
+
+/* Add a leaf to the pending frames record, making one of a short pending run. */
 static bool note_frame(struct ptscope_walk *walk, const struct ptscope_run *leaf,
 		       struct ptscope_run *out)
 {
-	struct ptscope_run *run = &walk->pending;
-	unsigned int piece;
+	const struct ptscope_run *run = &walk->pending;
 
-	for (; walk->nr_frames < run->size >> PAGE_SHIFT; walk->nr_frames++)
-		walk->frames[walk->nr_frames] = run->pa + walk->nr_frames * PAGE_SIZE;
-	walk->frames[walk->nr_frames++] = leaf->pa;
-	run->size += PAGE_SIZE;
-	if (walk->nr_frames < PTSCOPE_WALK_FRAMES)
-		return false;
-
-	/* Where the last piece begins; a frames record has one break at least. */
-	piece = walk->nr_frames - 1;
-	while (piece && walk->frames[piece - 1] + PAGE_SIZE == walk->frames[piece])
-		piece--;
-	if (!piece)
-		piece = walk->nr_frames;
-	walk->nr_frames = piece;
-	run->size = (u64)piece << PAGE_SHIFT;
-	finish_pending(walk, out);
-	if (piece == PTSCOPE_WALK_FRAMES) {
-		walk->have_pending = false;
-		return true;
+	if (!walk->nr_frames) {
+		for (; walk->nr_frames < run->size >> PAGE_SHIFT; walk->nr_frames++)
+			walk->frames[walk->nr_frames] = run->pa + walk->nr_frames * PAGE_SIZE;
+		walk->tail = walk->nr_frames;
 	}
-	run->va = out->va + out->size;
-	run->pa = walk->frames[piece];
-	run->size = (u64)(PTSCOPE_WALK_FRAMES - piece) << PAGE_SHIFT;
-	return true;
+	return add_frame(walk, leaf->pa) && cut_frames(walk, out);
 }
 
 /**
@@ -311,22 +336,20 @@ static __always_inline bool extends_pending(const struct ptscope_walk *walk,
 	       run->state == PTSCOPE_STATE_PRESENT && run->page_shift == PAGE_SHIFT &&
 	       run->va + run->size == addr &&
 	       run->pa + run->size == PFN_PHYS(pte_pfn(pte)) &&
-	       run->flags == decode_hw_flags(pte_flags(pte));
+	       (pte_flags(pte) & PTSCOPE_DECODED_BITS) == walk->pending_bits;
 }
 
 /*
  * Its counterpart for a pending frames record: a present page that follows
- * it in virtual memory, with the same flags, and room left for it (the
- * last slot goes through note_frame(), which finishes the record).
+ * it in virtual memory, with the same flags.
  */
 static __always_inline bool extends_frames(const struct ptscope_walk *walk,
 					   unsigned long addr, pte_t pte)
 {
 	const struct ptscope_run *run = &walk->pending;
 
-	return walk->nr_frames && walk->nr_frames < PTSCOPE_WALK_FRAMES - 1 &&
-	       pte_present(pte) && run->va + run->size == addr &&
-	       run->flags == decode_hw_flags(pte_flags(pte));
+	return walk->nr_frames && pte_present(pte) && run->va + run->size == addr &&
+	       (pte_flags(pte) & PTSCOPE_DECODED_BITS) == walk->pending_bits;
 }
 
 /*
@@ -350,7 +373,9 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 	pmd = pmdp_get_lockless(walk->pmdp);
 	if (!pmd_same(pmd, walk->pmd)) {
 		rcu_read_unlock();
+		/* Descend again; a PMD changing under us still costs an entry. */
 		walk->in_table = false;
+		walk->budget--;
 		return false;
 	}
 	ptep = pte_offset_kernel(&pmd, addr);
@@ -364,8 +389,8 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 			continue;
 		}
 		if (extends_frames(walk, addr, pte)) {
-			walk->frames[walk->nr_frames++] = PFN_PHYS(pte_pfn(pte));
-			walk->pending.size += PAGE_SIZE;
+			if (add_frame(walk, PFN_PHYS(pte_pfn(pte))))
+				done = cut_frames(walk, out);
 			continue;
 		}
 		leaf.va = addr;
@@ -375,6 +400,8 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 			done = note_frame(walk, &leaf, out);
 		else
 			done = note_leaf(walk, &leaf, out);
+		/* The leaf is in the pending run now, whose bits the fast paths compare. */
+		walk->pending_bits = pte_flags(pte) & PTSCOPE_DECODED_BITS;
 	}
 	rcu_read_unlock();
 	walk->addr = addr;
@@ -398,6 +425,9 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
 
+	/* Entering a VMA may have spent it; every step below costs one. */
+	if (!walk->budget)
+		return false;
 	if (walk->in_table)
 		return walk_pte_range(walk, out);
 
@@ -465,9 +495,10 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
  * @walk: the walk, from ptscope_walk_init()
  * @run: the run, on success
  *
- * Takes the mm's mmap_lock if the walk does not hold it, and keeps it on
- * return: call ptscope_walk_pause() before anything that may wait on
- * userspace.  Drops it on its own after every PTSCOPE_WALK_BUDGET entries.
+ * Takes the mm's mmap_lock if the walk does not hold it, and still holds
+ * it when it returns: call ptscope_walk_pause() before anything that may
+ * wait on userspace.  Drops it on its own after every PTSCOPE_WALK_BUDGET
+ * entries.
  *
  * Return: 0 with @run filled in (a frames record when ptscope_walk_frames()
  * says so); 1 at the end of the range; -ENODATA when the process has

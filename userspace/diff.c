@@ -82,6 +82,13 @@ static bool next_run(struct side *s)
 			s->have_run = true;
 			return true;
 		}
+		if (s->msg && s->runs.malformed) {
+			fprintf(stderr, "%s: the module sent a malformed frames record\n",
+				PROG_NAME);
+			s->err = true;
+			s->have_run = false;
+			return false;
+		}
 		s->msg = ptscope_dump_next(&s->dump, &s->err);
 		if (!s->msg) {
 			s->have_run = false;

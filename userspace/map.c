@@ -66,6 +66,10 @@ static int map_cb(const struct nlmsghdr *nlh, void *data)
 	ptscope_runs_init(&runs, nlh);
 	while (ptscope_runs_next(&runs, &run))
 		print_run(&run);
+	if (runs.malformed) {
+		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
+		return MNL_CB_ERROR;
+	}
 	return MNL_CB_OK;
 }
 

@@ -281,11 +281,15 @@ bool ptscope_runs_next(struct ptscope_runs *it, struct ptscope_run *run)
 			continue;
 		ptscope_nl_nested(attr, tb, __PTSCOPE_FRAMES_A_MAX - 1);
 		if (!tb[PTSCOPE_FRAMES_A_RUN] || !tb[PTSCOPE_FRAMES_A_PA])
-			continue;
+			goto malformed;
 		attr_run(tb[PTSCOPE_FRAMES_A_RUN], &it->frames);
 		it->pa = mnl_attr_get_payload(tb[PTSCOPE_FRAMES_A_PA]);
-		pages = mnl_attr_get_payload_len(tb[PTSCOPE_FRAMES_A_PA]) / sizeof(uint64_t);
-		it->left = it->frames.size / 4096 < pages ? it->frames.size / 4096 : pages;
+		pages = mnl_attr_get_payload_len(tb[PTSCOPE_FRAMES_A_PA]);
+		if (it->frames.page_shift != 12 || it->frames.state != PTSCOPE_STATE_PRESENT ||
+		    pages % sizeof(uint64_t) || pages / sizeof(uint64_t) != it->frames.size >> 12 ||
+		    !pages)
+			goto malformed;
+		it->left = pages / sizeof(uint64_t);
 	}
 	for (n = 1; n < it->left && frame(it, n - 1) + 4096 == frame(it, n); n++)
 		;
@@ -296,6 +300,10 @@ bool ptscope_runs_next(struct ptscope_runs *it, struct ptscope_run *run)
 	it->pa += n * sizeof(uint64_t);
 	it->left -= n;
 	return true;
+
+malformed:
+	it->malformed = true;
+	return false;
 }
 
 uint64_t attr_u64(const struct nlattr *attr)

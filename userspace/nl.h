@@ -76,7 +76,8 @@ void attr_run(const struct nlattr *attr, struct ptscope_run *run);
 /*
  * The runs of a MAP_GET reply message, in order: PTSCOPE_A_RUN records as
  * they come, PTSCOPE_A_FRAMES records cut into their physically contiguous
- * pieces.
+ * pieces.  A frames record that does not add up ends the runs, with
+ * malformed set.
  */
 struct ptscope_runs {
 	const struct nlattr *attr;	/* the next attribute */
@@ -84,6 +85,7 @@ struct ptscope_runs {
 	struct ptscope_run frames;	/* what is left of a frames record */
 	const char *pa;			/* its addresses (4-byte aligned) */
 	uint64_t left;			/* its pages */
+	bool malformed;			/* stopped at a record that does not add up */
 };
 
 void ptscope_runs_init(struct ptscope_runs *it, const struct nlmsghdr *nlh);

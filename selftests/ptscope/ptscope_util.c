@@ -322,9 +322,12 @@ static void copy_run(const struct nlattr *attr, struct ptscope_run *run)
 	memcpy(run, mnl_attr_get_payload(attr), len < sizeof(*run) ? len : sizeof(*run));
 }
 
-/* A frames record, cut into its physically contiguous pieces. */
-static void frames_runs(const struct nlattr *nest,
-			void (*fn)(const struct ptscope_run *run, void *arg), void *arg)
+/*
+ * A frames record, cut into its physically contiguous pieces; -1 if it does
+ * not add up (an address per page of a present 4 KiB run).
+ */
+static int frames_runs(const struct nlattr *nest,
+		       void (*fn)(const struct ptscope_run *run, void *arg), void *arg)
 {
 	const struct nlattr *a, *header = NULL, *addrs = NULL;
 	struct ptscope_run frames, run;
@@ -338,9 +341,13 @@ static void frames_runs(const struct nlattr *nest,
 			addrs = a;
 	}
 	if (!header || !addrs)
-		return;
+		return -1;
 	copy_run(header, &frames);
 	pages = mnl_attr_get_payload_len(addrs) / sizeof(uint64_t);
+	if (frames.page_shift != 12 || frames.state != PTSCOPE_STATE_PRESENT || pages < 2 ||
+	    pages * sizeof(uint64_t) != mnl_attr_get_payload_len(addrs) ||
+	    pages != frames.size / PAGE_SZ)
+		return -1;
 	p = mnl_attr_get_payload(addrs);
 	for (i = 0; i < pages; i++) {
 		memcpy(&pa, p + i * sizeof(pa), sizeof(pa));
@@ -356,8 +363,8 @@ static void frames_runs(const struct nlattr *nest,
 		}
 		next = pa + PAGE_SZ;
 	}
-	if (pages)
-		fn(&run, arg);
+	fn(&run, arg);
+	return 0;
 }
 
 int ptscope_visit_runs(const struct nlmsghdr *nlh,
@@ -372,7 +379,8 @@ int ptscope_visit_runs(const struct nlmsghdr *nlh,
 			copy_run(attr, &run);
 			fn(&run, arg);
 		} else if (mnl_attr_get_type(attr) == PTSCOPE_A_FRAMES) {
-			frames_runs(attr, fn, arg);
+			if (frames_runs(attr, fn, arg))
+				return -1;
 			frames++;
 		}
 	}
@@ -407,7 +415,10 @@ static void add_run(const struct ptscope_run *run, void *arg)
 
 static int netlink_run_cb(const struct nlmsghdr *nlh, void *data)
 {
-	ptscope_visit_runs(nlh, add_run, data);
+	struct netlink_map *m = data;
+
+	if (ptscope_visit_runs(nlh, add_run, data) < 0)
+		m->overflow = true;	/* fails the read, as running out of room does */
 	return MNL_CB_OK;
 }
 

@@ -132,7 +132,8 @@ int ptscope_request(uint8_t cmd, uint16_t flags,
  * Call @fn for every run of a MAP_GET reply message: PTSCOPE_A_RUN records,
  * and the physically contiguous pieces of PTSCOPE_A_FRAMES records (read
  * here, not with the client's code, so that tests check the client too).
- * Returns the number of frames records.
+ * Returns the number of frames records, or -1 at one that does not add up
+ * (an address per page, a present 4 KiB run of two pages or more).
  */
 struct ptscope_run;
 int ptscope_visit_runs(const struct nlmsghdr *nlh,

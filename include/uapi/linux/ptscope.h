@@ -55,7 +55,9 @@
  *   EINTR       the request was interrupted by a fatal signal
  *
  * Enums below are append-only: values never change meaning, new ones go
- * before the __*_MAX sentinels.  Structure fields are only appended.
+ * before the __*_MAX sentinels.  Structure fields are only appended.  This
+ * holds from version 1 as released in ptscope 0.1.0, the first release
+ * (development builds before it sent runs as nests of attributes).
  */
 
 #ifndef _UAPI_LINUX_PTSCOPE_H
@@ -287,14 +289,16 @@ struct ptscope_run {
  * enum ptscope_frames_attr - present 4 KiB pages, contiguous in virtual
  *	memory, not in physical memory, in PTSCOPE_A_FRAMES
  *
+ * @PTSCOPE_FRAMES_A_PAD: padding for 64-bit attributes
  * @PTSCOPE_FRAMES_A_RUN: binary, struct ptscope_run: the pages' va, size,
  *	flags, region, state (present) and page_shift (12); pa is the first
  *	page's
- * @PTSCOPE_FRAMES_A_PA: binary, one __u64 per page: its physical address
- *	(4-byte aligned, like every attribute payload)
+ * @PTSCOPE_FRAMES_A_PA: binary, size >> page_shift __u64s, each page's
+ *	physical address in order
  */
 enum ptscope_frames_attr {
 	PTSCOPE_FRAMES_A_UNSPEC,
+	PTSCOPE_FRAMES_A_PAD,
 	PTSCOPE_FRAMES_A_RUN,
 	PTSCOPE_FRAMES_A_PA,
 
