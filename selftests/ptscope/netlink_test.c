@@ -538,11 +538,34 @@ static void pagemap_runs(unsigned long start, unsigned long end, struct dump_cou
 	free(pm);
 }
 
+/*
+ * Dump [p, p + len) of this process and count its runs and pages, and
+ * pagemap's: again until they agree (compaction may move a page between
+ * the two reads), five times at most.  Returns the dump's error.
+ */
+static int dump_and_pagemap(char *p, unsigned long len, struct dump_count *got,
+			    struct dump_count *want)
+{
+	int attempt, ret = 0;
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		memset(got, 0, sizeof(*got));
+		memset(want, 0, sizeof(*want));
+		got->start = (unsigned long)p;
+		got->end = (unsigned long)p + len;
+		ret = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_range, got,
+				      count_runs_cb, got, NULL, 0);
+		pagemap_runs(got->start, got->end, want);
+		if (!ret && got->runs == want->runs && got->pages == want->pages)
+			break;
+	}
+	return ret;
+}
+
 TEST(large_target_dumps_completely)
 {
 	const unsigned long len = 400UL << 20;	/* 102400 pages */
 	struct dump_count got, want;
-	int attempt, ret = 0;
 	char *p;
 
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -551,18 +574,7 @@ TEST(large_target_dumps_completely)
 	madvise(p, len, MADV_NOHUGEPAGE);
 	memset(p, 1, len);
 
-	for (attempt = 0; attempt < 5; attempt++) {
-		memset(&got, 0, sizeof(got));
-		memset(&want, 0, sizeof(want));
-		got.start = (unsigned long)p;
-		got.end = (unsigned long)p + len;
-		ret = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_range, &got,
-				      count_runs_cb, &got, NULL, 0);
-		pagemap_runs(got.start, got.end, &want);
-		if (!ret && got.runs == want.runs && got.pages == want.pages)
-			break;
-	}
-	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, dump_and_pagemap(p, len, &got, &want));
 	EXPECT_EQ(len / PAGE_SZ, want.pages);
 	EXPECT_EQ(want.pages, got.pages);
 	EXPECT_EQ(want.runs, got.runs);
@@ -572,38 +584,17 @@ TEST(large_target_dumps_completely)
 }
 
 /*
- * Odd pages faulted after even ones: neighbours get frames that are not
- * neighbours, and the map comes as frames records, which must still read
- * as pagemap's runs, page for page.
+ * A target whose neighbouring pages have frames that are not neighbours
+ * comes as frames records, which must still read as pagemap's runs.
  */
 TEST(scattered_target_comes_as_frames_records)
 {
 	const unsigned long len = 64UL << 20;
 	struct dump_count got, want;
-	int attempt, ret = 0;
-	unsigned long off;
-	char *p;
+	char *p = map_scattered(len);
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	madvise(p, len, MADV_NOHUGEPAGE);
-	for (off = 0; off < len; off += 2 * PAGE_SZ)
-		p[off] = 1;
-	for (off = PAGE_SZ; off < len; off += 2 * PAGE_SZ)
-		p[off] = 1;
-
-	for (attempt = 0; attempt < 5; attempt++) {
-		memset(&got, 0, sizeof(got));
-		memset(&want, 0, sizeof(want));
-		got.start = (unsigned long)p;
-		got.end = (unsigned long)p + len;
-		ret = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_range, &got,
-				      count_runs_cb, &got, NULL, 0);
-		pagemap_runs(got.start, got.end, &want);
-		if (!ret && got.runs == want.runs && got.pages == want.pages)
-			break;
-	}
-	EXPECT_EQ(0, ret);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, dump_and_pagemap(p, len, &got, &want));
 	EXPECT_EQ(len / PAGE_SZ, want.pages);
 	EXPECT_EQ(want.pages, got.pages);
 	EXPECT_EQ(want.runs, got.runs);

@@ -314,6 +314,21 @@ struct netlink_map {
 	bool overflow;
 };
 
+char *map_scattered(unsigned long len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long off;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (off = 0; off < len; off += 2 * PAGE_SZ)
+		p[off] = 1;
+	for (off = PAGE_SZ; off < len; off += 2 * PAGE_SZ)
+		p[off] = 1;
+	return p;
+}
+
 static void copy_run(const struct nlattr *attr, struct ptscope_run *run)
 {
 	size_t len = mnl_attr_get_payload_len(attr);

@@ -81,6 +81,13 @@ int compare_with_pagemap(pid_t pid, const struct map_run *runs, int n,
 int check_against_pagemap(pid_t pid, unsigned long start, unsigned long end,
 			  unsigned long *checked);
 
+/*
+ * @len bytes of anonymous 4 KiB pages, faulted odd pages after even ones so
+ * that no page's frame follows its neighbour's (as on a machine whose free
+ * memory is fragmented); NULL on failure.
+ */
+char *map_scattered(unsigned long len);
+
 /* A target setup: a page at SEED_VA filled with the byte @fill; its address. */
 unsigned long map_seed_page(void *fill);
 

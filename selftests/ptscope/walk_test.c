@@ -316,16 +316,9 @@ TEST(thp_is_one_2m_entry)
 TEST(scattered_pages_match_pagemap)
 {
 	const unsigned long len = 8UL << 20;
-	unsigned long off;
-	char *p;
+	char *p = map_scattered(len);
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	madvise(p, len, MADV_NOHUGEPAGE);
-	for (off = 0; off < len; off += 2 * PAGE_SZ)
-		p[off] = 1;
-	for (off = PAGE_SZ; off < len; off += 2 * PAGE_SZ)
-		p[off] = 1;
+	ASSERT_NE(NULL, p);
 	EXPECT_EQ(0, check_range(getpid(), (unsigned long)p, (unsigned long)p + len));
 	report_checked(_metadata);
 	munmap(p, len);
