@@ -61,6 +61,7 @@ struct ptscope_walk {
 	bool in_table;			/* pmdp, pmd and table_end are current */
 	bool have_pending;
 	u8 region;
+	struct address_space *hugetlb_mapping;	/* of the VMA, if hugetlb */
 	pmd_t *pmdp;			/* the PTE table being walked: its PMD entry, */
 	pmd_t pmd;			/* that entry's value when it was entered, */
 	unsigned long table_end;	/* and where the walk leaves it */
@@ -88,6 +89,7 @@ void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
 		       unsigned long start, unsigned long end, u64 *frames);
 int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run);
 void ptscope_walk_pause(struct ptscope_walk *walk);
+struct address_space *ptscope_hugetlb_mapping(struct vm_area_struct *vma);
 const u64 *ptscope_walk_frames(const struct ptscope_walk *walk);
 unsigned int ptscope_frames_piece(const u64 *frames, unsigned int nr);
 int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,

@@ -5,6 +5,7 @@
  * descent as walk.c, recording instead of merging.
  */
 
+#include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -40,7 +41,7 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
-	pte_t *ptep, pte;
+	pte_t *ptep = NULL, pte = __pte(0);
 
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
@@ -70,8 +71,18 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 	if (pud_bad(pud))
 		return stop(t, PTSCOPE_LEVEL_PUD, "entry is bad");
 
+	/*
+	 * See walk.c: the PTE table may be freed after an RCU grace period, so
+	 * the PMD entry pointing at it is read inside the section that reads it.
+	 */
 	pmdp = pmd_offset(pudp, addr);
+	rcu_read_lock();
 	pmd = pmdp_get_lockless(pmdp);
+	if (pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd)) {
+		ptep = pte_offset_kernel(&pmd, addr);
+		pte = ptep_get(ptep);
+	}
+	rcu_read_unlock();
 	note_level(t, PTSCOPE_LEVEL_PMD, pmdp, pmd_val(pmd));
 	if (pmd_none(pmd))
 		return stop(t, PTSCOPE_LEVEL_PMD, "entry is empty");
@@ -83,12 +94,7 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 	if (pmd_bad(pmd))
 		return stop(t, PTSCOPE_LEVEL_PMD, "entry is bad");
 
-	/* See walk.c: the PTE table may be freed after an RCU grace period. */
-	rcu_read_lock();
-	ptep = pte_offset_kernel(&pmd, addr);
-	pte = ptep_get(ptep);
 	note_level(t, PTSCOPE_LEVEL_PTE, ptep, pte_val(pte));
-	rcu_read_unlock();
 	if (pte_none(pte))
 		return stop(t, PTSCOPE_LEVEL_PTE,
 			    "entry is empty: the page was never touched, or was freed");
@@ -129,9 +135,15 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 			   pgd_val(READ_ONCE(*pgd_offset(mm, addr))));
 		stop(t, PTSCOPE_LEVEL_NONE, "no VMA holds this address");
 	} else {
+		struct address_space *hugetlb = ptscope_hugetlb_mapping(vma);
+
 		t->in_vma = true;
 		t->leaf.region = ptscope_vma_region(vma, &cache);
+		if (hugetlb)
+			i_mmap_lock_read(hugetlb);
 		descend(mm, addr, t);
+		if (hugetlb)
+			i_mmap_unlock_read(hugetlb);
 		if (!t->reason)
 			t->leaf.va = addr & ~(t->leaf.size - 1);
 	}

@@ -16,6 +16,8 @@
  */
 
 #include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/swap.h>
@@ -480,6 +482,32 @@ skipped:
 	return false;
 }
 
+/*
+ * hugetlb shares PMD tables between processes mapping the same file, and
+ * huge_pmd_unshare() takes one away from an mm under the file's
+ * i_mmap_rwsem (for write) without mmap_lock: its last other user may
+ * then free it under us.  mm/pagewalk.c holds the hugetlb VMA lock, which
+ * modules cannot take; i_mmap_rwsem for read, nested in mmap_lock as
+ * huge_pmd_share() nests it, keeps the unshare out as well.
+ */
+struct address_space *ptscope_hugetlb_mapping(struct vm_area_struct *vma)
+{
+	return is_vm_hugetlb_page(vma) ? vma->vm_file->f_mapping : NULL;
+}
+
+static bool walk_vma_range(struct ptscope_walk *walk, struct ptscope_run *out)
+{
+	struct address_space *mapping = walk->hugetlb_mapping;
+	bool done;
+
+	if (!mapping)
+		return walk_range(walk, walk->vma_end, out);
+	i_mmap_lock_read(mapping);
+	done = walk_range(walk, walk->vma_end, out);
+	i_mmap_unlock_read(mapping);
+	return done;
+}
+
 /* Leave the VMA: its last run is finished. */
 static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
 {
@@ -538,11 +566,12 @@ int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
 			walk->addr = max(walk->addr, vma->vm_start);
 			walk->vma_end = min(vma->vm_end, walk->end);
 			walk->region = ptscope_vma_region(vma, &walk->region_cache);
+			walk->hugetlb_mapping = ptscope_hugetlb_mapping(vma);
 			walk->in_vma = true;
 			walk->budget -= min(walk->budget, PTSCOPE_WALK_VMA_COST);
 		}
 
-		if (walk_range(walk, walk->vma_end, run))
+		if (walk_vma_range(walk, run))
 			return 0;
 	}
 }

@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,73 @@ TEST(hugetlb_2m_page)
 	report_checked(_metadata);
 	free(runs);
 	munmap(p, huge);
+	write_file("/proc/sys/vm/nr_hugepages", "0");
+}
+
+/*
+ * hugetlb shares a PMD table between processes mapping one file over the
+ * same 1 GiB-aligned range, and takes it away again (huge_pmd_unshare())
+ * without mmap_lock; the last to let go frees it.  Two children keep
+ * unsharing and sharing theirs (zap, fault back), so tables come and go;
+ * one is read through debugfs and TRANSLATE all the while: the reads must
+ * succeed, KASAN must see no use after free, lockdep the locks nest.
+ */
+TEST(shared_hugetlb_tables_read_while_unshared)
+{
+	const unsigned long gib = 1UL << 30, huge = 2UL << 20;
+	struct map_run *runs = NULL;
+	char cmd[64], *area, *p, *out;
+	int fd, i, n, status;
+	pid_t child, children[2];
+	unsigned long off;
+
+	if (write_file("/proc/sys/vm/nr_hugepages", "512"))
+		SKIP(return, "cannot reserve hugetlb pages");
+	out = run_output("cat /proc/sys/vm/nr_hugepages");
+	n = out ? atoi(out) : 0;
+	free(out);
+	fd = n >= 512 ? memfd_create("ptscope_hugetlb", MFD_HUGETLB) : -1;
+	if (fd < 0 || ftruncate(fd, gib)) {
+		write_file("/proc/sys/vm/nr_hugepages", "0");
+		SKIP(return, "no 1 GiB of hugetlb pages (%d of 512)", n);
+	}
+	area = mmap(NULL, 2 * gib, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	p = (char *)(((unsigned long)area + gib - 1) & ~(gib - 1));
+	ASSERT_EQ(p, mmap(p, gib, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0));
+	for (off = 0; off < gib; off += huge)
+		p[off] = 1;
+
+	for (i = 0; i < 2; i++) {
+		children[i] = fork();
+		ASSERT_LE(0, children[i]);
+		if (children[i] == 0) {
+			for (;;) {
+				madvise(p, gib, MADV_DONTNEED);
+				for (off = 0; off < gib; off += huge)
+					p[off] = 2;
+			}
+		}
+	}
+	/* The children alone share the tables now. */
+	munmap(p, gib);
+	child = children[0];
+	snprintf(cmd, sizeof(cmd), "ptscope translate %d %p", child, p + huge);
+	for (i = 0; i < 20; i++) {
+		n = ptscope_read_map(child, &runs);
+		EXPECT_LT(0, n);
+		free(runs);
+		runs = NULL;
+		out = run_output(cmd);
+		EXPECT_NE(NULL, out);
+		free(out);
+	}
+	for (i = 0; i < 2; i++) {
+		kill(children[i], SIGKILL);
+		waitpid(children[i], &status, 0);
+	}
+	munmap(area, 2 * gib);
+	close(fd);
 	write_file("/proc/sys/vm/nr_hugepages", "0");
 }
 
