@@ -6,6 +6,12 @@
 #ifndef _PTSCOPE_NAMES_H
 #define _PTSCOPE_NAMES_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#endif
+
 #define PTSCOPE_REGION_NAMES {				\
 	[PTSCOPE_REGION_CODE] = "code",			\
 	[PTSCOPE_REGION_DATA] = "data",			\
@@ -22,12 +28,25 @@
 	[PTSCOPE_STATE_SWAP] = "swap",			\
 	[PTSCOPE_STATE_MIGRATION] = "migration",	\
 	[PTSCOPE_STATE_OTHER] = "other",		\
+	[PTSCOPE_STATE_MARKER] = "marker",		\
+	[PTSCOPE_STATE_HWPOISON] = "hwpoison",		\
+	[PTSCOPE_STATE_DEVICE_PRIVATE] = "device-private",	\
+	[PTSCOPE_STATE_DEVICE_EXCLUSIVE] = "device-exclusive",	\
 }
 
 /* In bit order of enum ptscope_flag. */
 #define PTSCOPE_FLAG_NAMES {				\
 	"present", "write", "user", "accessed", "dirty",	\
-	"global", "nx", "huge", "soft-dirty",		\
+	"global", "nx", "huge", "soft-dirty", "protnone",	\
+	"uffd-wp", "vma-soft-dirty", "poisoned", "guard",	\
+}
+
+/* States whose runs carry a physical address (enum ptscope_state). */
+static inline bool ptscope_state_has_frame(unsigned int state)
+{
+	return state == PTSCOPE_STATE_PRESENT || state == PTSCOPE_STATE_MIGRATION ||
+	       state == PTSCOPE_STATE_HWPOISON || state == PTSCOPE_STATE_DEVICE_PRIVATE ||
+	       state == PTSCOPE_STATE_DEVICE_EXCLUSIVE;
 }
 
 #endif /* _PTSCOPE_NAMES_H */

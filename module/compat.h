@@ -3,6 +3,7 @@
 #ifndef _PTSCOPE_COMPAT_H
 #define _PTSCOPE_COMPAT_H
 
+#include <linux/mm_types.h>
 #include <linux/pgtable.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
@@ -10,6 +11,44 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
 /* 6.5 added pmdp_get_lockless(); on x86-64 it is one READ_ONCE() of the entry. */
 #define pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
+#endif
+
+/*
+ * pud_present() on x86 tests _PAGE_PRESENT only, unlike pmd_present(): a
+ * PROT_NONE 1 GiB page (present to the kernel, _PAGE_PROTNONE instead of
+ * _PAGE_PRESENT) would read as a swap entry.  Test what pmd_present()
+ * tests, as pagemap's hugetlb path (pte_present()) does.
+ */
+static inline bool ptscope_pud_present(pud_t pud)
+{
+	return pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE);
+}
+
+/*
+ * A count that moves whenever the mm's VMAs may have changed: mm_lock_seq
+ * advances at every mmap_write_lock()/unlock() (6.4+, with per-VMA locks;
+ * an int until 6.13 and in older 6.12.y, a seqcount_t since, whose first
+ * member is the count).  Read under mmap_read_lock, where no writer is
+ * inside.  Without it (6.1), 0: changes go unseen.
+ */
+static inline unsigned int ptscope_mm_seq(struct mm_struct *mm)
+{
+#if defined(CONFIG_PER_VMA_LOCK) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return READ_ONCE(*(unsigned int *)&mm->mm_lock_seq);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * A page whose swap-in failed: 6.1 keeps an entry of its own swap type in
+ * its place, 6.4 made it a PTE marker (PTE_MARKER_POISONED since 6.6).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define PTE_MARKER_POISONED 0
+#define ptscope_is_swapin_error_entry(entry) is_swapin_error_entry(entry)
+#else
+#define ptscope_is_swapin_error_entry(entry) false
 #endif
 
 /* The parsed request of a dump: 6.6 moved it into a struct genl_info. */

@@ -245,17 +245,12 @@ static void print_run(struct seq_file *m, const struct ptscope_run *run)
 	static const char * const states[] = PTSCOPE_STATE_NAMES;
 
 	seq_printf(m, "%016llx %016llx ", run->va, run->va + run->size);
-	switch (run->state) {
-	case PTSCOPE_STATE_PRESENT:
-	case PTSCOPE_STATE_MIGRATION:
+	if (ptscope_state_has_frame(run->state))
 		seq_printf(m, "%016llx ", run->pa);
-		break;
-	case PTSCOPE_STATE_SWAP:
+	else if (run->state == PTSCOPE_STATE_SWAP)
 		seq_printf(m, "swap:%u:%-9llx ", run->swap_type, run->swap_offset);
-		break;
-	default:
+	else
 		seq_printf(m, "%-16s ", "-");
-	}
 	seq_printf(m, "%-4s %6llu %-6s %-9s ", page_size_name(run->page_shift),
 		   run->size >> run->page_shift, ptscope_region_name(run->region),
 		   states[run->state]);

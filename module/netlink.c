@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/ptscope.h>
+#include <ptscope_names.h>
 
 #include "compat.h"
 #include "ptscope.h"
@@ -175,7 +176,7 @@ static int dump_start(struct netlink_callback *cb, bool pid_required,
 	struct dump_state *state;
 	int ret;
 
-	state = kzalloc(sizeof(*state), GFP_KERNEL);
+	state = kzalloc(sizeof(*state), GFP_KERNEL_ACCOUNT);
 	if (!state)
 		return -ENOMEM;
 	ptscope_stats_request_bytes(sizeof(*state));
@@ -190,6 +191,13 @@ static int dump_start(struct netlink_callback *cb, bool pid_required,
 	}
 	state->err = ret;
 	cb->args[0] = (long)state;
+	/*
+	 * Messages (and NLMSG_DONE) get NLM_F_DUMP_INTR when cb->seq moved
+	 * since the one before; starting both at 1 flags the first message
+	 * too.
+	 */
+	cb->seq = 1;
+	cb->prev_seq = 1;
 	return 0;
 }
 
@@ -254,6 +262,7 @@ static int dump_finish(struct sk_buff *skb, struct netlink_callback *cb,
 		if (!hdr)
 			return -EMSGSIZE;
 	}
+	genl_dump_check_consistent(cb, hdr);
 	genlmsg_end(skb, hdr);
 	state->sent = true;
 	return skb->len;
@@ -268,6 +277,8 @@ struct dump_ops {
 	int (*put)(struct sk_buff *skb, struct dump_state *state);
 	/* Let go of what next() holds before the message goes out (optional). */
 	void (*pause)(struct dump_state *state);
+	/* How often the mm was seen changed between lock holds (optional). */
+	unsigned int (*mm_changes)(const struct dump_state *state);
 };
 
 /* One message of a dump: as many items as fit; the one that does not waits. */
@@ -298,6 +309,9 @@ static int dump_items(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 	if (ops->pause)
 		ops->pause(state);
+	/* A generation for genl_dump_check_consistent(); 0 means none. */
+	if (ops->mm_changes)
+		cb->seq = 1 + ops->mm_changes(state);
 	return dump_finish(skb, cb, hdr, items, ret);
 }
 
@@ -391,6 +405,11 @@ static void map_pause(struct dump_state *state)
 	ptscope_walk_pause(&state->map.walk);
 }
 
+static unsigned int map_mm_changes(const struct dump_state *state)
+{
+	return state->map.walk.mm_changes;
+}
+
 static int map_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	static const struct dump_ops ops = {
@@ -398,6 +417,7 @@ static int map_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.next = map_next,
 		.put = map_put,
 		.pause = map_pause,
+		.mm_changes = map_mm_changes,
 	};
 
 	return dump_items(skb, cb, &ops);
@@ -445,7 +465,7 @@ cancel:
 static int regions_prepare(struct dump_state *state, struct nlattr **attrs,
 			   struct netlink_ext_ack *extack)
 {
-	state->regions.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	state->regions.path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	ptscope_stats_request_bytes(sizeof(*state) + PATH_MAX);
 	return state->regions.path ? 0 : -ENOMEM;
 }
@@ -579,15 +599,12 @@ static int put_translation(struct sk_buff *skb, unsigned long addr,
 	    nla_put_u32(skb, PTSCOPE_A_FLAGS, leaf->flags) ||
 	    nla_put_u32(skb, PTSCOPE_A_STATE, leaf->state))
 		return -EMSGSIZE;
-	switch (leaf->state) {
-	case PTSCOPE_STATE_PRESENT:
-	case PTSCOPE_STATE_MIGRATION:
+	if (ptscope_state_has_frame(leaf->state))
 		return nla_put_u64_64bit(skb, PTSCOPE_A_PA, leaf->pa + off, PTSCOPE_A_PAD);
-	case PTSCOPE_STATE_SWAP:
+	if (leaf->state == PTSCOPE_STATE_SWAP)
 		return nla_put_u32(skb, PTSCOPE_A_SWAP_TYPE, leaf->swap_type) ?:
 		       nla_put_u64_64bit(skb, PTSCOPE_A_SWAP_OFFSET,
 					 leaf->swap_offset + (off >> PAGE_SHIFT), PTSCOPE_A_PAD);
-	}
 	return 0;
 }
 
@@ -617,7 +634,7 @@ static int translate_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 
 	ret = -ENOMEM;
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	t = kmalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	ptscope_stats_request_bytes(sizeof(*t) + NLMSG_GOODSIZE);
 	if (!t || !msg)

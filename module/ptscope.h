@@ -60,7 +60,12 @@ struct ptscope_walk {
 	bool in_vma;			/* vma_end and region are current */
 	bool in_table;			/* pmdp, pmd and table_end are current */
 	bool have_pending;
+	bool noted;			/* a leaf was noted: later ones never begin below walk->addr */
+	bool locked_before;		/* mm_seq is from the last hold */
 	u8 region;
+	u32 vma_flags;			/* ptscope_vma_flags() of the VMA */
+	unsigned int mm_seq;		/* ptscope_mm_seq() at the last hold */
+	unsigned int mm_changes;	/* holds that found the mm changed since the last */
 	struct address_space *hugetlb_mapping;	/* of the VMA, if hugetlb */
 	pmd_t *pmdp;			/* the PTE table being walked: its PMD entry, */
 	pmd_t pmd;			/* that entry's value when it was entered, */
@@ -96,8 +101,12 @@ int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
 		     struct ptscope_vma *vma);
 void ptscope_vma_release(struct ptscope_vma *vma);
 
+/* The flags a leaf takes from its VMA, not from its entry. */
+#define PTSCOPE_VMA_FLAGS PTSCOPE_FLAG_VMA_SOFT_DIRTY
+
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 			 bool present, u64 val, pteval_t bits, unsigned long pfn);
+u32 ptscope_vma_flags(const struct vm_area_struct *vma);
 
 /* translate.c */
 struct ptscope_level_entry {

@@ -63,8 +63,8 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 	note_level(t, PTSCOPE_LEVEL_PUD, pudp, pud_val(pud));
 	if (pud_none(pud))
 		return stop(t, PTSCOPE_LEVEL_PUD, "entry is empty");
-	if (pud_leaf(pud) || !pud_present(pud)) {
-		ptscope_decode_leaf(leaf, PUD_SHIFT, pud_present(pud), pud_val(pud),
+	if (pud_leaf(pud) || !ptscope_pud_present(pud)) {
+		ptscope_decode_leaf(leaf, PUD_SHIFT, ptscope_pud_present(pud), pud_val(pud),
 				    pud_flags(pud), pud_pfn(pud));
 		return;
 	}
@@ -139,6 +139,7 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 
 		t->in_vma = true;
 		t->leaf.region = ptscope_vma_region(vma, &cache);
+		t->leaf.flags = ptscope_vma_flags(vma);
 		if (hugetlb)
 			i_mmap_lock_read(hugetlb);
 		descend(mm, addr, t);

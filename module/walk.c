@@ -26,6 +26,8 @@
 #include <linux/sched/signal.h>
 #include <uapi/linux/ptscope.h>
 
+#include <ptscope_names.h>
+
 #include "compat.h"
 #include "ptscope.h"
 
@@ -62,6 +64,7 @@ void ptscope_walk_init(struct ptscope_walk *walk, struct mm_struct *mm,
 /* Pin the address space and take mmap_lock for one bounded chunk. */
 static int walk_lock(struct ptscope_walk *walk)
 {
+	unsigned int seq;
 	int ret;
 
 	if (!mmget_not_zero(walk->mm))
@@ -71,6 +74,11 @@ static int walk_lock(struct ptscope_walk *walk)
 		mmput(walk->mm);
 		return ret;
 	}
+	seq = ptscope_mm_seq(walk->mm);
+	if (walk->locked_before && seq != walk->mm_seq)
+		walk->mm_changes++;
+	walk->mm_seq = seq;
+	walk->locked_before = true;
 	walk->locked = true;
 	walk->locked_at = ktime_get_ns();
 	walk->budget = PTSCOPE_WALK_BUDGET;
@@ -107,14 +115,22 @@ void ptscope_walk_pause(struct ptscope_walk *walk)
  * when these bits are equal, which the fast paths compare undecoded.
  */
 #define PTSCOPE_DECODED_BITS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
-			      _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY)
+			      _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY | \
+			      _PAGE_PROTNONE | _PAGE_UFFD_WP)
 
+/*
+ * The bits of an entry present to the kernel.  Without _PAGE_PRESENT it
+ * is a PROT_NONE or NUMA-hinting entry, in which x86 reuses _PAGE_GLOBAL as
+ * _PAGE_PROTNONE: dump_pagetables.c, too, reads GLOBAL only when present.
+ */
 static __always_inline u32 decode_hw_flags(pteval_t bits)
 {
 	u32 flags = 0;
 
 	if (bits & _PAGE_PRESENT)
 		flags |= PTSCOPE_FLAG_PRESENT;
+	else
+		flags |= PTSCOPE_FLAG_PROTNONE;
 	if (bits & _PAGE_RW)
 		flags |= PTSCOPE_FLAG_WRITE;
 	if (bits & _PAGE_USER)
@@ -123,12 +139,31 @@ static __always_inline u32 decode_hw_flags(pteval_t bits)
 		flags |= PTSCOPE_FLAG_ACCESSED;
 	if (bits & _PAGE_DIRTY)
 		flags |= PTSCOPE_FLAG_DIRTY;
-	if (bits & _PAGE_GLOBAL)
+	if ((bits & (_PAGE_PRESENT | _PAGE_GLOBAL)) == (_PAGE_PRESENT | _PAGE_GLOBAL))
 		flags |= PTSCOPE_FLAG_GLOBAL;
 	if (bits & _PAGE_NX)
 		flags |= PTSCOPE_FLAG_NX;
 	if (bits & _PAGE_SOFT_DIRTY)
 		flags |= PTSCOPE_FLAG_SOFT_DIRTY;
+	if (bits & _PAGE_UFFD_WP)
+		flags |= PTSCOPE_FLAG_UFFD_WP;
+	return flags;
+}
+
+/* A PTE marker: no frame, only what the kernel noted in the entry. */
+static u32 decode_marker(swp_entry_t entry)
+{
+	unsigned long marker = swp_offset(entry);
+	u32 flags = 0;
+
+	if (marker & PTE_MARKER_UFFD_WP)
+		flags |= PTSCOPE_FLAG_UFFD_WP;
+	if (marker & PTE_MARKER_POISONED)
+		flags |= PTSCOPE_FLAG_POISONED;
+#ifdef PTE_MARKER_GUARD
+	if (marker & PTE_MARKER_GUARD)
+		flags |= PTSCOPE_FLAG_GUARD;
+#endif
 	return flags;
 }
 
@@ -143,17 +178,39 @@ static void decode_nonpresent(pte_t pte, struct ptscope_run *leaf)
 
 	if (pte_swp_soft_dirty(pte))
 		leaf->flags |= PTSCOPE_FLAG_SOFT_DIRTY;
-	if (is_migration_entry(entry)) {
-		leaf->state = PTSCOPE_STATE_MIGRATION;
-		leaf->pa = PFN_PHYS(swp_offset_pfn(entry));
-		if (is_writable_migration_entry(entry))
-			leaf->flags |= PTSCOPE_FLAG_WRITE;
-	} else if (non_swap_entry(entry)) {
-		leaf->state = PTSCOPE_STATE_OTHER;
-	} else {
+	if (pte_swp_uffd_wp(pte))
+		leaf->flags |= PTSCOPE_FLAG_UFFD_WP;
+	if (!non_swap_entry(entry)) {
 		leaf->state = PTSCOPE_STATE_SWAP;
 		leaf->swap_type = swp_type(entry);
 		leaf->swap_offset = swp_offset(entry);
+		return;
+	}
+	if (is_pte_marker_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_MARKER;
+		leaf->flags |= decode_marker(entry);
+		return;
+	}
+	if (ptscope_is_swapin_error_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_MARKER;
+		leaf->flags |= PTSCOPE_FLAG_POISONED;
+		return;
+	}
+	if (!is_pfn_swap_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_OTHER;
+		return;
+	}
+	leaf->pa = PFN_PHYS(swp_offset_pfn(entry));
+	if (is_migration_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_MIGRATION;
+		if (is_writable_migration_entry(entry))
+			leaf->flags |= PTSCOPE_FLAG_WRITE;
+	} else if (is_hwpoison_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_HWPOISON;
+	} else if (is_device_exclusive_entry(entry)) {
+		leaf->state = PTSCOPE_STATE_DEVICE_EXCLUSIVE;
+	} else {
+		leaf->state = PTSCOPE_STATE_DEVICE_PRIVATE;
 	}
 }
 
@@ -203,6 +260,7 @@ static bool note_leaf(struct ptscope_walk *walk, const struct ptscope_run *leaf,
 		finish_pending(walk, out);
 	walk->pending = *leaf;
 	walk->have_pending = true;
+	walk->noted = true;
 	return finished;
 }
 
@@ -285,10 +343,11 @@ static bool note_frame(struct ptscope_walk *walk, const struct ptscope_run *leaf
 
 /**
  * ptscope_decode_leaf() - fill in a run from one leaf entry
- * @leaf: its va and region are the caller's; everything else is set here
+ * @leaf: its va, region and the flags its VMA gives (ptscope_vma_flags())
+ *	are the caller's; everything else is set here
  * @shift: PAGE_SHIFT, PMD_SHIFT or PUD_SHIFT
- * @present: the level's own present test (pmd_present() differs from
- *	pte_present())
+ * @present: the level's own present test (present to the kernel: true for
+ *	PROT_NONE entries too; pud_present() is not, see ptscope_pud_present())
  * @val: the raw entry
  * @bits: the entry's flag bits, from pte_flags()/pmd_flags()/pud_flags()
  * @pfn: from pte_pfn()/pmd_pfn()/pud_pfn(), which undo the L1TF inversion
@@ -297,9 +356,15 @@ static bool note_frame(struct ptscope_walk *walk, const struct ptscope_run *leaf
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 			 bool present, u64 val, pteval_t bits, unsigned long pfn)
 {
+	/* The leaf may be a reused one: every field but the caller's is set. */
 	leaf->size = 1UL << shift;
 	leaf->page_shift = shift;
-	leaf->flags = shift > PAGE_SHIFT ? PTSCOPE_FLAG_HUGE : 0;
+	leaf->flags &= PTSCOPE_VMA_FLAGS;
+	if (shift > PAGE_SHIFT)
+		leaf->flags |= PTSCOPE_FLAG_HUGE;
+	leaf->pa = 0;
+	leaf->swap_type = 0;
+	leaf->swap_offset = 0;
 	if (present) {
 		leaf->state = PTSCOPE_STATE_PRESENT;
 		leaf->pa = PFN_PHYS(pfn);
@@ -309,7 +374,38 @@ void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 	}
 }
 
-/* A leaf above the PTE level: one entry for the whole 2 MiB or 1 GiB. */
+/**
+ * ptscope_vma_flags() - the flags a VMA gives every leaf in it
+ * @vma: the VMA, under mmap_lock
+ */
+u32 ptscope_vma_flags(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_SOFTDIRTY ? PTSCOPE_FLAG_VMA_SOFT_DIRTY : 0;
+}
+
+/*
+ * Move the start of a leaf up to @va, inside it: the rest of a huge page
+ * whose beginning the walk has already been past.
+ */
+static void trim_leaf(struct ptscope_run *leaf, u64 va)
+{
+	u64 off = va - leaf->va;
+
+	leaf->va = va;
+	leaf->size -= off;
+	if (ptscope_state_has_frame(leaf->state))
+		leaf->pa += off;
+	else if (leaf->state == PTSCOPE_STATE_SWAP)
+		leaf->swap_offset += off >> PAGE_SHIFT;
+}
+
+/*
+ * A leaf above the PTE level: one entry for the whole 2 MiB or 1 GiB.  The
+ * first leaf of a walk may begin below its start (the huge page holding
+ * it); any later one begins where the walk is, so that runs never overlap:
+ * while the lock was dropped, khugepaged may have collapsed the PTE table
+ * whose first pages were already reported into one huge page.
+ */
 static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 		      unsigned int shift, u64 val, pteval_t bits, unsigned long pfn,
 		      bool present, struct ptscope_run *out)
@@ -317,9 +413,12 @@ static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 	struct ptscope_run leaf = {
 		.va = addr & ~((1UL << shift) - 1),
 		.region = walk->region,
+		.flags = walk->vma_flags,
 	};
 
 	ptscope_decode_leaf(&leaf, shift, present, val, bits, pfn);
+	if (walk->noted && leaf.va < addr)
+		trim_leaf(&leaf, addr);
 	walk->addr = leaf.va + leaf.size;
 	walk->budget--;
 	return note_leaf(walk, &leaf, out);
@@ -365,7 +464,7 @@ static __always_inline bool extends_frames(const struct ptscope_walk *walk,
 static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 {
 	unsigned long addr = walk->addr, end = walk->table_end;
-	struct ptscope_run leaf = { .region = walk->region };
+	struct ptscope_run leaf = { .region = walk->region, .flags = walk->vma_flags };
 	bool done = false;
 	pte_t *ptep;
 	pte_t pte;
@@ -451,9 +550,9 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 		walk->addr = pud_addr_end(addr, end);
 		goto skipped;
 	}
-	if (pud_leaf(pud) || !pud_present(pud))
+	if (pud_leaf(pud) || !ptscope_pud_present(pud))
 		return note_huge(walk, addr, PUD_SHIFT, pud_val(pud),
-				 pud_flags(pud), pud_pfn(pud), pud_present(pud), out);
+				 pud_flags(pud), pud_pfn(pud), ptscope_pud_present(pud), out);
 	if (pud_bad(pud)) {
 		walk->addr = pud_addr_end(addr, end);
 		goto skipped;
@@ -518,6 +617,37 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
 	return true;
 }
 
+/*
+ * Find the VMA at or above walk->addr.  After the lock was dropped, the
+ * VMA the pending run is in may have been split, unmapped, or given other
+ * flags: the run goes on only in the same VMA, with the same region and
+ * flags.  Returns true, with the pending run in @out, when it ended.
+ */
+static bool enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
+{
+	struct vm_area_struct *vma = find_vma(walk->mm, walk->addr);
+	const struct ptscope_run *run = &walk->pending;
+	bool same;
+
+	walk->budget -= min(walk->budget, PTSCOPE_WALK_VMA_COST);
+	if (!vma || vma->vm_start >= walk->end) {
+		walk->addr = walk->end;
+		walk->vma_end = walk->end;
+		return flush_pending(walk, out);
+	}
+	same = vma->vm_start < walk->addr;
+	walk->addr = max(walk->addr, vma->vm_start);
+	walk->vma_end = min(vma->vm_end, walk->end);
+	walk->region = ptscope_vma_region(vma, &walk->region_cache);
+	walk->vma_flags = ptscope_vma_flags(vma);
+	walk->hugetlb_mapping = ptscope_hugetlb_mapping(vma);
+	walk->in_vma = true;
+	if (same && run->region == walk->region &&
+	    (run->flags & PTSCOPE_VMA_FLAGS) == walk->vma_flags)
+		return false;
+	return flush_pending(walk, out);
+}
+
 /**
  * ptscope_walk_next() - the next run of the walk
  * @walk: the walk, from ptscope_walk_init()
@@ -534,7 +664,6 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
  */
 int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
 {
-	struct vm_area_struct *vma;
 	int ret;
 
 	walk->out_frames = NULL;
@@ -556,20 +685,11 @@ int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
 		if (walk->addr >= walk->end)
 			return 1;
 
-		if (!walk->in_vma || walk->addr >= walk->vma_end) {
-			vma = find_vma(walk->mm, walk->addr);
-			if (!vma || vma->vm_start >= walk->end) {
-				walk->addr = walk->end;
-				walk->vma_end = walk->end;
-				continue;
-			}
-			walk->addr = max(walk->addr, vma->vm_start);
-			walk->vma_end = min(vma->vm_end, walk->end);
-			walk->region = ptscope_vma_region(vma, &walk->region_cache);
-			walk->hugetlb_mapping = ptscope_hugetlb_mapping(vma);
-			walk->in_vma = true;
-			walk->budget -= min(walk->budget, PTSCOPE_WALK_VMA_COST);
-		}
+		if ((!walk->in_vma || walk->addr >= walk->vma_end) &&
+		    enter_vma(walk, run))
+			return 0;
+		if (walk->addr >= walk->end)
+			return 1;
 
 		if (walk_vma_range(walk, run))
 			return 0;

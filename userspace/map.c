@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/ptscope.h>
+#include <ptscope_names.h>
 
 #include "names.h"
 #include "nl.h"
@@ -27,20 +28,16 @@ static void print_run(const struct ptscope_run *run)
 	out_open_object(NULL);
 	out_hex("va", "%016" PRIx64, (uint64_t)run->va);
 	out_text(" %016" PRIx64, (uint64_t)(run->va + run->size));
-	switch (run->state) {
-	case PTSCOPE_STATE_PRESENT:
-	case PTSCOPE_STATE_MIGRATION:
+	if (ptscope_state_has_frame(run->state)) {
 		out_hex("pa", " %016" PRIx64, (uint64_t)run->pa);
-		break;
-	case PTSCOPE_STATE_SWAP:
+	} else if (run->state == PTSCOPE_STATE_SWAP) {
 		out_null("pa", "");
 		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64, run->swap_type,
 			 (uint64_t)run->swap_offset);
 		out_text(" %-16s", swap);
 		out_uint("swap_type", "", run->swap_type);
 		out_uint("swap_offset", "", run->swap_offset);
-		break;
-	default:
+	} else {
 		out_null("pa", " %-16s");
 	}
 	out_uint("size", "", run->size);
@@ -140,6 +137,8 @@ int map_main(int argc, char *argv[])
 
 	out_init(args.json);
 	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, &req, map_cb, &ctx);
+	if (!ret)
+		print_dump_interrupted();
 	out_finish();
 	return ret ? 1 : 0;
 }

@@ -402,7 +402,10 @@ int ptscope_visit_runs(const struct nlmsghdr *nlh,
 	return frames;
 }
 
-static const char *const state_names[] = { "present", "swap", "migration", "other" };
+static const char *const state_names[] = {
+	"present", "swap", "migration", "other", "marker", "hwpoison",
+	"device-private", "device-exclusive",
+};
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
 };
@@ -424,7 +427,7 @@ static void add_run(const struct ptscope_run *run, void *arg)
 		.swap_type = run->swap_type,
 		.swap_offset = run->swap_offset,
 	};
-	snprintf(r->state, sizeof(r->state), "%s", state_names[run->state & 3]);
+	snprintf(r->state, sizeof(r->state), "%s", run->state < 8 ? state_names[run->state] : "?");
 	snprintf(r->region, sizeof(r->region), "%s", region_names[run->region & 7]);
 }
 

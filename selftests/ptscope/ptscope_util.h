@@ -18,7 +18,7 @@
 /* One line of /sys/kernel/debug/ptscope/map. */
 struct map_run {
 	unsigned long va, end;
-	char state[16];		/* present, swap, migration, other */
+	char state[20];		/* present, swap, migration, marker, ... */
 	char region[8];
 	char flags[128];
 	unsigned long page_size;

@@ -111,17 +111,35 @@ enum ptscope_region {
 /**
  * enum ptscope_state - what the leaf entry of a mapping holds
  *
- * @PTSCOPE_STATE_PRESENT: a physical frame
+ * @PTSCOPE_STATE_PRESENT: a physical frame (also PROT_NONE and NUMA-hinting
+ *	entries: present to the kernel, not to the MMU; see
+ *	@PTSCOPE_FLAG_PROTNONE)
  * @PTSCOPE_STATE_SWAP: a swap entry: swap device and offset in pages
  * @PTSCOPE_STATE_MIGRATION: a migration entry: the frame being migrated
- * @PTSCOPE_STATE_OTHER: another non-present entry (device-private memory,
- *	hardware poison, userfaultfd marker)
+ * @PTSCOPE_STATE_OTHER: a non-present entry of a kind this version does
+ *	not know
+ * @PTSCOPE_STATE_MARKER: no frame, a marker the kernel keeps in the entry;
+ *	the flags say which (@PTSCOPE_FLAG_UFFD_WP, @PTSCOPE_FLAG_POISONED,
+ *	@PTSCOPE_FLAG_GUARD)
+ * @PTSCOPE_STATE_HWPOISON: the frame had an uncorrectable memory error;
+ *	access raises SIGBUS
+ * @PTSCOPE_STATE_DEVICE_PRIVATE: the page lives in device-private memory
+ *	(pa names the device page)
+ * @PTSCOPE_STATE_DEVICE_EXCLUSIVE: the frame is held exclusively by a
+ *	device; a CPU access faults it back
+ *
+ * Present, migration, hwpoison and device entries name a frame: their
+ * runs carry its physical address.
  */
 enum ptscope_state {
 	PTSCOPE_STATE_PRESENT,
 	PTSCOPE_STATE_SWAP,
 	PTSCOPE_STATE_MIGRATION,
 	PTSCOPE_STATE_OTHER,
+	PTSCOPE_STATE_MARKER,
+	PTSCOPE_STATE_HWPOISON,
+	PTSCOPE_STATE_DEVICE_PRIVATE,
+	PTSCOPE_STATE_DEVICE_EXCLUSIVE,
 
 	__PTSCOPE_STATE_MAX
 };
@@ -129,9 +147,27 @@ enum ptscope_state {
 /**
  * enum ptscope_flag - bits of a leaf entry, decoded
  *
- * The hardware bits of a present entry, and soft-dirty (also kept in swap
- * entries).  @PTSCOPE_FLAG_HUGE marks a leaf above the PTE level (a 2 MiB
- * or 1 GiB page).
+ * @PTSCOPE_FLAG_PRESENT: present to the MMU (clear in PROT_NONE entries)
+ * @PTSCOPE_FLAG_WRITE: writable (a migration entry: it was writable)
+ * @PTSCOPE_FLAG_USER: user accessible
+ * @PTSCOPE_FLAG_ACCESSED: the MMU has used the entry since it was cleared
+ * @PTSCOPE_FLAG_DIRTY: the MMU has written through the entry
+ * @PTSCOPE_FLAG_GLOBAL: kept across address-space switches (only read from
+ *	entries present to the MMU: PROT_NONE entries reuse the bit)
+ * @PTSCOPE_FLAG_NX: not executable
+ * @PTSCOPE_FLAG_HUGE: a leaf above the PTE level (a 2 MiB or 1 GiB page)
+ * @PTSCOPE_FLAG_SOFT_DIRTY: the entry's own soft-dirty bit (present and
+ *	swap entries), as PAGEMAP_SCAN's PAGE_IS_SOFT_DIRTY reports it
+ * @PTSCOPE_FLAG_PROTNONE: present to the kernel but not to the MMU: a
+ *	PROT_NONE mapping, or a NUMA-balancing hint waiting for a fault
+ * @PTSCOPE_FLAG_UFFD_WP: write-protected by userfaultfd (the entry's bit
+ *	or a uffd-wp marker), pagemap's bit 57
+ * @PTSCOPE_FLAG_VMA_SOFT_DIRTY: the whole VMA counts as soft-dirty
+ *	(VM_SOFTDIRTY: from mmap or mremap until soft-dirty bits are next
+ *	cleared); pagemap's bit 55 is this or @PTSCOPE_FLAG_SOFT_DIRTY
+ * @PTSCOPE_FLAG_POISONED: a marker: the page's contents were lost (a
+ *	swap-in error, UFFDIO_POISON); access raises SIGBUS
+ * @PTSCOPE_FLAG_GUARD: a marker: a guard page (MADV_GUARD_INSTALL)
  */
 enum ptscope_flag {
 	PTSCOPE_FLAG_PRESENT = 1 << 0,
@@ -143,6 +179,11 @@ enum ptscope_flag {
 	PTSCOPE_FLAG_NX = 1 << 6,
 	PTSCOPE_FLAG_HUGE = 1 << 7,
 	PTSCOPE_FLAG_SOFT_DIRTY = 1 << 8,
+	PTSCOPE_FLAG_PROTNONE = 1 << 9,
+	PTSCOPE_FLAG_UFFD_WP = 1 << 10,
+	PTSCOPE_FLAG_VMA_SOFT_DIRTY = 1 << 11,
+	PTSCOPE_FLAG_POISONED = 1 << 12,
+	PTSCOPE_FLAG_GUARD = 1 << 13,
 };
 
 /**
@@ -256,7 +297,8 @@ enum ptscope_vma_attr {
  *
  * @va: first virtual address
  * @size: bytes
- * @pa: physical address of @va (present and migration entries), else 0
+ * @pa: physical address of @va (entries that name a frame: see enum
+ *	ptscope_state), else 0
  * @swap_offset: offset of the first page in its swap device, in pages
  *	(swap entries), else 0
  * @flags: enum ptscope_flag
