@@ -181,6 +181,30 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+static bool dump_interrupted;
+
+bool ptscope_dump_interrupted(void)
+{
+	return dump_interrupted;
+}
+
+/*
+ * NLM_F_DUMP_INTR: the module saw the target's address space change during
+ * the dump.  libmnl would end the dump there with EINTR; the answer is
+ * still the best there is, so remember it and let the dump go on.
+ */
+static void note_dump_interrupted(void *buf, size_t len)
+{
+	struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			dump_interrupted = true;
+		nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+	}
+}
+
 static int run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
@@ -201,6 +225,7 @@ static int run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 			fprintf(stderr, "ptscope: netlink receive: %s\n", strerror(errno));
 			return -1;
 		}
+		note_dump_interrupted(buf, len);
 		ret = mnl_cb_run2(buf, len, nlh->nlmsg_seq, nl->portid, cb, data,
 				  ctl, NLMSG_MIN_TYPE);
 	} while (ret > 0);
@@ -357,6 +382,7 @@ const struct nlmsghdr *ptscope_dump_next(struct ptscope_dump *d, bool *err)
 				*err = true;
 				return NULL;
 			}
+			note_dump_interrupted(d->buf, len);
 			d->next = (const struct nlmsghdr *)d->buf;
 			d->left = len;
 			continue;

@@ -40,6 +40,9 @@ int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh,
 /* A put for ptscope_query(): PTSCOPE_A_PID from the uint32_t at @pid, unless 0. */
 void ptscope_put_pid(struct nlmsghdr *nlh, void *pid);
 
+/* A dump so far had NLM_F_DUMP_INTR: the target changed while it was read. */
+bool ptscope_dump_interrupted(void);
+
 /*
  * A dump read one message at a time, so that two can be read side by side
  * (ptscope diff).  It has a socket of its own.

@@ -10,6 +10,7 @@
 
 #include "nl.h"
 #include "output.h"
+#include "subcommands.h"
 
 #define MAX_DEPTH 8
 
@@ -202,4 +203,17 @@ void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
 	out_string("comm", " (%s)\n", attr_str(tb[PTSCOPE_A_COMM]));
 	out_text("%s\n", columns);
 	out_open_array(key);
+}
+
+void print_dump_interrupted(void)
+{
+	if (!ptscope_dump_interrupted())
+		return;
+	fprintf(stderr, "%s: warning: the address space changed during the dump: "
+		"what was read before and after the change may not agree\n", PROG_NAME);
+	if (!json)
+		return;
+	out_close_array();
+	json_key("interrupted");
+	fputs("true", stdout);
 }

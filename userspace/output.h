@@ -38,4 +38,10 @@ struct nlmsghdr;
 void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
 		       const char *columns);
 
+/*
+ * After a dump: if the module flagged it interrupted, say so on stderr
+ * and, closing the dump's array, as "interrupted": true in JSON.
+ */
+void print_dump_interrupted(void);
+
 #endif
