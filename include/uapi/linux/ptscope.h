@@ -43,6 +43,21 @@
  *	ptscope_kernel_attr) per present top-level entry, with the kernel
  *	areas it covers.
  *
+ * What a dump promises.  Each entry is read once, atomically, and runs are
+ * built only of entries read under one hold of the target's mmap_lock or
+ * of consecutive holds in which the VMA they are in stayed the same: runs
+ * come in address order, never overlap and never cross a VMA boundary.
+ * The lock is dropped between messages and every few thousand entries, so
+ * a dump is not a snapshot: the target keeps running, faults pages in,
+ * and the kernel may swap, migrate or collapse pages while it is read.  A
+ * dump during which the target's VMAs changed (mmap, munmap, mprotect,
+ * brk, mremap: anything taking mmap_lock for write) has NLM_F_DUMP_INTR on
+ * the messages read after the change and on NLMSG_DONE, on kernels that
+ * keep the count to see it (6.4 and later, with per-VMA locks; not 6.1).
+ * Page-table changes under the read lock (faults, reclaim, migration,
+ * khugepaged) are not flagged on any kernel.  Freeze the target (SIGSTOP)
+ * for a consistent picture.
+ *
  * Errors carry an extended-ack message, pointing at the attribute at fault:
  *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace
  *   EINVAL      a missing or malformed attribute, an unaligned range bound
@@ -157,14 +172,15 @@ enum ptscope_state {
  * @PTSCOPE_FLAG_NX: not executable
  * @PTSCOPE_FLAG_HUGE: a leaf above the PTE level (a 2 MiB or 1 GiB page)
  * @PTSCOPE_FLAG_SOFT_DIRTY: the entry's own soft-dirty bit (present and
- *	swap entries), as PAGEMAP_SCAN's PAGE_IS_SOFT_DIRTY reports it
+ *	swap entries)
  * @PTSCOPE_FLAG_PROTNONE: present to the kernel but not to the MMU: a
  *	PROT_NONE mapping, or a NUMA-balancing hint waiting for a fault
  * @PTSCOPE_FLAG_UFFD_WP: write-protected by userfaultfd (the entry's bit
  *	or a uffd-wp marker), pagemap's bit 57
  * @PTSCOPE_FLAG_VMA_SOFT_DIRTY: the whole VMA counts as soft-dirty
  *	(VM_SOFTDIRTY: from mmap or mremap until soft-dirty bits are next
- *	cleared); pagemap's bit 55 is this or @PTSCOPE_FLAG_SOFT_DIRTY
+ *	cleared).  pagemap's bit 55 and PAGEMAP_SCAN's PAGE_IS_SOFT_DIRTY
+ *	are this or @PTSCOPE_FLAG_SOFT_DIRTY
  * @PTSCOPE_FLAG_POISONED: a marker: the page's contents were lost (a
  *	swap-in error, UFFDIO_POISON); access raises SIGBUS
  * @PTSCOPE_FLAG_GUARD: a marker: a guard page (MADV_GUARD_INSTALL)

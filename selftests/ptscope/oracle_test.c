@@ -1,0 +1,1335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oracle: every field of every page ptscope reports, through MAP_GET,
+ * TRANSLATE, the debugfs map and the client's JSON, against every
+ * independent source the kernel has: /proc/PID/pagemap, PAGEMAP_SCAN
+ * (6.7+), /proc/kpageflags and /proc/kpagecount, /proc/PID/maps and smaps,
+ * and the VMA's own permissions.
+ *
+ * Each variant builds one target of a zoo (anonymous, file, shmem, THP,
+ * mTHP, hugetlb, PROT_NONE at every level, swap, KSM, uffd-wp, markers,
+ * hwpoison, copy-on-write, a layout of many VMAs...), then freezes it:
+ * SIGSTOP, and khugepaged, compaction and ksmd held off, so that nothing
+ * moves between the reads.  Any difference is a failure; nothing is
+ * retried.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/ptscope.h>
+#include <linux/userfaultfd.h>
+
+#include "kselftest_harness.h"
+#include "ptscope_util.h"
+
+/* PAGEMAP_SCAN (6.7): the host's headers may be older than the guest. */
+#ifndef PAGEMAP_SCAN
+struct page_region {
+	uint64_t start, end, categories;
+};
+
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_WPALLOWED	(1 << 0)
+#define PAGE_IS_WRITTEN		(1 << 1)
+#define PAGE_IS_FILE		(1 << 2)
+#define PAGE_IS_PRESENT		(1 << 3)
+#define PAGE_IS_SWAPPED		(1 << 4)
+#define PAGE_IS_PFNZERO		(1 << 5)
+#define PAGE_IS_HUGE		(1 << 6)
+#define PAGE_IS_SOFT_DIRTY	(1 << 7)
+#endif
+
+#ifndef UFFD_FEATURE_POISON
+#define UFFD_FEATURE_POISON (1 << 14)
+#endif
+#ifndef UFFDIO_POISON
+#define UFFDIO_POISON _IOWR(UFFDIO, 0x08, struct { \
+	struct uffdio_range range; uint64_t mode; int64_t updated; })
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_UFFD_WP	(1ULL << 57)
+
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
+#define KPF_COMPOUND_HEAD	15
+#define KPF_HUGE		17
+#define KPF_NOPAGE		20
+#define KPF_KSM			21
+#define KPF_THP			22
+#define KPF_ZERO_PAGE		24
+
+#define MIB (1UL << 20)
+#define GIB (1UL << 30)
+
+/* One page, as one source tells it. */
+struct page_view {
+	uint64_t pa;		/* of this page, where the state names a frame */
+	uint64_t swap_offset;	/* of this page, swap entries */
+	uint32_t flags;
+	uint32_t swap_type;
+	uint8_t state, shift, region;
+};
+
+/* A run as every source gives it: the UAPI's record. */
+struct runs {
+	struct ptscope_run *r;
+	int n, cap;
+};
+
+static void runs_add(struct runs *rs, const struct ptscope_run *run)
+{
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 1024;
+		rs->r = realloc(rs->r, rs->cap * sizeof(*rs->r));
+		if (!rs->r)
+			abort();
+	}
+	rs->r[rs->n++] = *run;
+}
+
+static bool has_frame(unsigned int state)
+{
+	return state == PTSCOPE_STATE_PRESENT || state == PTSCOPE_STATE_MIGRATION ||
+	       state >= PTSCOPE_STATE_HWPOISON;
+}
+
+/* The run holding @va, or NULL (runs are sorted and never overlap). */
+static const struct ptscope_run *find(const struct runs *rs, uint64_t va)
+{
+	int lo = 0, hi = rs->n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (rs->r[mid].va + rs->r[mid].size <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rs->n && rs->r[lo].va <= va ? &rs->r[lo] : NULL;
+}
+
+static struct page_view page_of(const struct ptscope_run *run, uint64_t va)
+{
+	uint64_t off = va - run->va;
+
+	return (struct page_view) {
+		.pa = has_frame(run->state) ? run->pa + off : 0,
+		.swap_offset = run->state == PTSCOPE_STATE_SWAP ?
+			       run->swap_offset + off / PAGE_SZ : 0,
+		.flags = run->flags,
+		.swap_type = run->swap_type,
+		.state = run->state,
+		.shift = run->page_shift,
+		.region = run->region,
+	};
+}
+
+/* Sources of ptscope's own answer. */
+
+static void netlink_add(const struct ptscope_run *run, void *arg)
+{
+	runs_add(arg, run);
+}
+
+static int netlink_map_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return ptscope_visit_runs(nlh, netlink_add, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+static void put_pid(struct nlmsghdr *nlh, void *arg)
+{
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(pid_t *)arg);
+}
+
+static int read_netlink(pid_t pid, struct runs *rs)
+{
+	char extack[256];
+
+	return ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_pid, &pid,
+			       netlink_map_cb, rs, extack, sizeof(extack));
+}
+
+/* The UAPI's names, written out here so that a renamed one fails too. */
+static const char *const state_names[] = {
+	"present", "swap", "migration", "other", "marker", "hwpoison",
+	"device-private", "device-exclusive",
+};
+static const char *const flag_names[] = {
+	"present", "write", "user", "accessed", "dirty", "global", "nx", "huge",
+	"soft-dirty", "protnone", "uffd-wp", "vma-soft-dirty", "poisoned", "guard",
+};
+static const char *const region_names[] = {
+	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
+};
+
+static int lookup(const char *const *names, int n, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !strncmp(names[i], name, len))
+			return i;
+	return -1;
+}
+
+#define LOOKUP(names, s, len) lookup(names, sizeof(names) / sizeof(names[0]), s, len)
+
+/* "a,b,c" or "-" -> flag bits; -1 on a name the UAPI does not have. */
+static int64_t parse_flags(const char *s, const char *stop)
+{
+	int64_t bits = 0;
+	const char *end;
+	int i;
+
+	if (*s == '-')
+		return 0;
+	while (s < stop && (*s == ',' || *s == '"'))
+		s++;
+	while (s < stop) {
+		end = s + strcspn(s, ",\"] \n");
+		if (end > stop)
+			end = stop;
+		i = LOOKUP(flag_names, s, end - s);
+		if (i < 0)
+			return -1;
+		bits |= 1 << i;
+		s = end;
+		while (s < stop && (*s == ',' || *s == '"'))
+			s++;
+	}
+	return bits;
+}
+
+static uint8_t shift_of(unsigned long size)
+{
+	return __builtin_ctzl(size);
+}
+
+static int read_debugfs(pid_t pid, struct runs *rs)
+{
+	struct map_run *lines = NULL;
+	struct ptscope_run run;
+	int n, i;
+	int64_t flags;
+
+	n = ptscope_read_map(pid, &lines);
+	for (i = 0; i < n; i++) {
+		const struct map_run *l = &lines[i];
+
+		flags = parse_flags(l->flags, l->flags + strlen(l->flags));
+		run = (struct ptscope_run) {
+			.va = l->va,
+			.size = l->end - l->va,
+			.flags = flags,
+			.page_shift = shift_of(l->page_size),
+			.state = LOOKUP(state_names, l->state, strlen(l->state)),
+			.region = LOOKUP(region_names, l->region, strlen(l->region)),
+		};
+		if (flags < 0 || run.state == (uint8_t)-1 || run.region == (uint8_t)-1) {
+			fprintf(stderr, "debugfs map: unknown name in line %d\n", i);
+			n = -EINVAL;
+			break;
+		}
+		if (has_frame(run.state))
+			run.pa = l->pa;
+		if (run.state == PTSCOPE_STATE_SWAP) {
+			run.swap_type = l->swap_type;
+			run.swap_offset = l->swap_offset;
+		}
+		runs_add(rs, &run);
+	}
+	free(lines);
+	return n < 0 ? n : 0;
+}
+
+/* The value of "key": in one flat JSON object [obj, end), or NULL. */
+static const char *json_value(const char *obj, const char *end, const char *key)
+{
+	char pattern[32];
+	const char *at;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
+	at = memmem(obj, end - obj, pattern, strlen(pattern));
+	return at ? at + strlen(pattern) : NULL;
+}
+
+static uint64_t json_number(const char *v)
+{
+	if (!v || *v == 'n')
+		return 0;
+	return strtoull(*v == '"' ? v + 1 : v, NULL, 0);
+}
+
+static int json_name(const char *v, const char *const *names, int n)
+{
+	return v && *v == '"' ? lookup(names, n, v + 1, strcspn(v + 1, "\"")) : -1;
+}
+
+/* The client's `map -j`: one object per run in "mappings". */
+static int read_client_json(pid_t pid, struct runs *rs)
+{
+	char cmd[64], *out, *obj, *end;
+	const char *v;
+	struct ptscope_run run;
+	int64_t flags;
+	int ret = 0;
+
+	snprintf(cmd, sizeof(cmd), "ptscope map -j %d", pid);
+	out = run_output(cmd);
+	obj = out ? strstr(out, "\"mappings\":[") : NULL;
+	if (!obj) {
+		free(out);
+		return -EIO;
+	}
+	while ((obj = strchr(obj + 1, '{'))) {
+		end = strchr(obj, '}');
+		if (!end)
+			break;
+		v = json_value(obj, end, "flags");
+		flags = v && *v == '[' ? parse_flags(v + 1, strchr(v, ']')) : -1;
+		run = (struct ptscope_run) {
+			.va = json_number(json_value(obj, end, "va")),
+			.size = json_number(json_value(obj, end, "size")),
+			.pa = json_number(json_value(obj, end, "pa")),
+			.swap_offset = json_number(json_value(obj, end, "swap_offset")),
+			.flags = flags,
+			.page_shift = shift_of(json_number(json_value(obj, end, "page_size"))),
+			.state = json_name(json_value(obj, end, "state"), state_names, 8),
+			.region = json_name(json_value(obj, end, "region"), region_names, 8),
+			.swap_type = json_number(json_value(obj, end, "swap_type")),
+		};
+		if (flags < 0 || run.state == (uint8_t)-1 || run.region == (uint8_t)-1) {
+			fprintf(stderr, "client JSON: unknown name in %.*s\n", (int)(end - obj + 1), obj);
+			ret = -EINVAL;
+			break;
+		}
+		runs_add(rs, &run);
+		obj = end;
+	}
+	free(out);
+	return ret;
+}
+
+/* TRANSLATE of one address, decoded into what a page of a run would say. */
+struct translate_req {
+	uint32_t pid;
+	uint64_t addr;
+};
+
+static void put_translate(struct nlmsghdr *nlh, void *arg)
+{
+	const struct translate_req *req = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
+}
+
+struct translation {
+	struct page_view page;
+	bool leaf;
+};
+
+static int translation_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct translation *t = data;
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(attr)) {
+		case PTSCOPE_A_PA:
+			t->page.pa = mnl_attr_get_u64(attr);
+			break;
+		case PTSCOPE_A_PAGE_SIZE:
+			t->page.shift = shift_of(mnl_attr_get_u64(attr));
+			t->leaf = true;
+			break;
+		case PTSCOPE_A_FLAGS:
+			t->page.flags = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_STATE:
+			t->page.state = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_REGION:
+			t->page.region = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_SWAP_TYPE:
+			t->page.swap_type = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_SWAP_OFFSET:
+			t->page.swap_offset = mnl_attr_get_u64(attr);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int translate(pid_t pid, uint64_t va, struct translation *t)
+{
+	struct translate_req req = { .pid = pid, .addr = va };
+	char extack[256];
+
+	memset(t, 0, sizeof(*t));
+	return ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+			       translation_cb, t, extack, sizeof(extack));
+}
+
+/* The kernel's own sources. */
+
+struct vma {
+	unsigned long start, end, offset;
+	char perms[5];
+	char path[256];
+	/* smaps, in kB, and VmFlags */
+	unsigned long rss, anon_huge, swap, locked, hugetlb, kernel_page;
+	bool soft_dirty, hugetlb_vma, mlocked;
+};
+
+static int read_smaps(pid_t pid, struct vma **vmas)
+{
+	char path[64], line[512], name[64];
+	struct vma *v = NULL;
+	int n = 0, cap = 0;
+	unsigned long kb;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, offset;
+		char perms[5];
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %4s %lx %*s %*s%n", &start, &end, perms,
+			   &offset, &pos) == 4 && pos) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				*vmas = realloc(*vmas, cap * sizeof(**vmas));
+			}
+			v = &(*vmas)[n++];
+			memset(v, 0, sizeof(*v));
+			v->start = start;
+			v->end = end;
+			v->offset = offset;
+			memcpy(v->perms, perms, sizeof(perms));
+			sscanf(line + pos, " %255[^\n]", v->path);
+			continue;
+		}
+		if (!v)
+			continue;
+		if (!strncmp(line, "VmFlags:", 8)) {
+			v->soft_dirty = strstr(line, " sd") != NULL;
+			v->hugetlb_vma = strstr(line, " ht") != NULL;
+			v->mlocked = strstr(line, " lo") != NULL;
+			continue;
+		}
+		if (sscanf(line, "%63[^:]: %lu kB", name, &kb) != 2)
+			continue;
+		if (!strcmp(name, "Rss"))
+			v->rss = kb;
+		else if (!strcmp(name, "AnonHugePages"))
+			v->anon_huge = kb;
+		else if (!strcmp(name, "Swap"))
+			v->swap = kb;
+		else if (!strcmp(name, "Locked"))
+			v->locked = kb;
+		else if (!strcmp(name, "Private_Hugetlb") || !strcmp(name, "Shared_Hugetlb"))
+			v->hugetlb += kb;
+		else if (!strcmp(name, "KernelPageSize"))
+			v->kernel_page = kb;
+	}
+	fclose(f);
+	return n;
+}
+
+static uint64_t read_u64_at(int fd, uint64_t index)
+{
+	uint64_t v = 0;
+
+	if (pread(fd, &v, sizeof(v), index * sizeof(v)) != sizeof(v))
+		return ~0ULL;
+	return v;
+}
+
+/* PAGEMAP_SCAN's categories of every page of [start, end) with an entry. */
+static int scan_range(int pagemap, unsigned long start, unsigned long end,
+		      uint64_t *cats)
+{
+	struct page_region regions[256];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = start,
+		.end = end,
+		.vec = (uintptr_t)regions,
+		.vec_len = 256,
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.return_mask = PAGE_IS_WRITTEN | PAGE_IS_PRESENT | PAGE_IS_SWAPPED |
+			       PAGE_IS_PFNZERO | PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY,
+	};
+	long i, n;
+	uint64_t va;
+
+	while (arg.start < end) {
+		n = ioctl(pagemap, PAGEMAP_SCAN, &arg);
+		if (n < 0)
+			return -errno;
+		for (i = 0; i < n; i++)
+			for (va = regions[i].start; va < regions[i].end; va += PAGE_SZ)
+				cats[(va - start) / PAGE_SZ] = regions[i].categories;
+		arg.start = arg.walk_end;
+	}
+	return 0;
+}
+
+/* What the comparison counted, for the note and the log. */
+struct tally {
+	unsigned long pages, fields, vmas, translated, mismatches;
+	bool scan;
+};
+
+#define MISMATCH(t, fmt, ...) do {					\
+	if ((t)->mismatches++ < 40)					\
+		fprintf(stderr, "# MISMATCH " fmt "\n", ##__VA_ARGS__);	\
+} while (0)
+
+/* One field, counted. */
+#define SAME(t, what, va, got, want) do {				\
+	(t)->fields++;							\
+	if ((uint64_t)(got) != (uint64_t)(want))			\
+		MISMATCH(t, "%s at %#lx: ptscope %#" PRIx64 ", kernel %#" PRIx64, \
+			 what, (unsigned long)(va), (uint64_t)(got), (uint64_t)(want)); \
+} while (0)
+
+/* Two of ptscope's own answers: the same runs, field for field. */
+static void same_runs(struct tally *t, const char *name, const struct runs *a,
+		      const struct runs *b)
+{
+	int i;
+
+	SAME(t, name, 0, b->n, a->n);
+	for (i = 0; i < a->n && i < b->n; i++) {
+		const struct ptscope_run *x = &a->r[i], *y = &b->r[i];
+
+		t->fields += 9;
+		if (x->va != y->va || x->size != y->size || x->pa != y->pa ||
+		    x->swap_offset != y->swap_offset || x->flags != y->flags ||
+		    x->page_shift != y->page_shift || x->state != y->state ||
+		    x->region != y->region || x->swap_type != y->swap_type)
+			MISMATCH(t, "%s run %d: va %#llx+%#llx pa %#llx flags %#x state %u, "
+				 "MAP_GET va %#llx+%#llx pa %#llx flags %#x state %u",
+				 name, i, y->va, y->size, y->pa, y->flags, y->state,
+				 x->va, x->size, x->pa, x->flags, x->state);
+	}
+}
+
+static bool kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &ma, &mi);
+	return ma < major || (ma == major && mi < minor);
+}
+
+/* Every page of @v in ptscope's MAP_GET against the kernel's sources. */
+static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
+		      const struct runs *map, int pagemap, int kflags, int kcount)
+{
+	unsigned long pages = (v->end - v->start) / PAGE_SZ, i;
+	unsigned long resident = 0, huge_anon = 0, swapped = 0;
+	uint64_t *cats = calloc(pages, sizeof(*cats));
+	bool nx_cpu = true, scan, huge_protnone = false;
+
+	scan = cats && scan_range(pagemap, v->start, v->end, cats) == 0;
+	t->scan |= scan;
+	t->vmas++;
+	for (i = 0; i < pages; i++) {
+		uint64_t va = v->start + i * PAGE_SZ;
+		const struct ptscope_run *run = find(map, va);
+		uint64_t pm = read_u64_at(pagemap, va / PAGE_SZ);
+		struct page_view p;
+		uint64_t kf, want_sd;
+		bool is_present, is_entry;
+
+		if (run && (run->va < v->start || run->va + run->size > v->end))
+			MISMATCH(t, "run %#llx+%#llx crosses the VMA %#lx-%#lx",
+				 run->va, run->size, v->start, v->end);
+		if (!run) {
+			t->fields++;
+			if (pm & (PM_PRESENT | PM_SWAP))
+				MISMATCH(t, "no run at %#lx, pagemap %#" PRIx64, (unsigned long)va, pm);
+			if (scan && cats[i])
+				MISMATCH(t, "no run at %#lx, PAGEMAP_SCAN %#" PRIx64,
+					 (unsigned long)va, cats[i]);
+			continue;
+		}
+		t->pages++;
+		p = page_of(run, va);
+		is_present = p.state == PTSCOPE_STATE_PRESENT;
+		/* pagemap reports no non-present hugetlb entry (see pagemap_hugetlb_range()). */
+		is_entry = !is_present && !v->hugetlb_vma;
+
+		/* pagemap */
+		SAME(t, "pagemap present", va, is_present, !!(pm & PM_PRESENT));
+		SAME(t, "pagemap swap", va, is_entry, !!(pm & PM_SWAP));
+		if (is_present)
+			SAME(t, "pagemap pfn", va, p.pa / PAGE_SZ, PM_PFN(pm));
+		if (p.state == PTSCOPE_STATE_SWAP) {
+			SAME(t, "pagemap swap type", va, p.swap_type, PM_SWAP_TYPE(pm));
+			SAME(t, "pagemap swap offset", va, p.swap_offset, PM_SWAP_OFFSET(pm));
+		} else if (is_entry && has_frame(p.state)) {
+			SAME(t, "pagemap entry pfn", va, p.pa / PAGE_SZ, PM_SWAP_OFFSET(pm));
+		}
+		want_sd = v->hugetlb_vma ? !!(p.flags & PTSCOPE_FLAG_VMA_SOFT_DIRTY) :
+			  !!(p.flags & (PTSCOPE_FLAG_SOFT_DIRTY | PTSCOPE_FLAG_VMA_SOFT_DIRTY));
+		SAME(t, "pagemap soft-dirty", va, want_sd, !!(pm & PM_SOFT_DIRTY));
+		SAME(t, "pagemap uffd-wp", va, !!(p.flags & PTSCOPE_FLAG_UFFD_WP),
+		     !!(pm & PM_UFFD_WP));
+		SAME(t, "smaps sd", va, !!(p.flags & PTSCOPE_FLAG_VMA_SOFT_DIRTY), v->soft_dirty);
+
+		/* PAGEMAP_SCAN */
+		if (scan) {
+			uint64_t c = cats[i];
+
+			SAME(t, "scan present", va, is_present, !!(c & PAGE_IS_PRESENT));
+			SAME(t, "scan swapped", va, !is_present, !!(c & PAGE_IS_SWAPPED));
+			SAME(t, "scan written", va, !(p.flags & PTSCOPE_FLAG_UFFD_WP),
+			     !!(c & PAGE_IS_WRITTEN));
+			/* The entry's bit or the VMA's, hugetlb too (pagemap_scan_test_walk()) */
+			SAME(t, "scan soft-dirty", va,
+			     !!(p.flags & (PTSCOPE_FLAG_SOFT_DIRTY | PTSCOPE_FLAG_VMA_SOFT_DIRTY)),
+			     !!(c & PAGE_IS_SOFT_DIRTY));
+			SAME(t, "scan huge", va, p.shift > 12, !!(c & PAGE_IS_HUGE));
+		}
+
+		/* The entry's flags against the state and the VMA */
+		SAME(t, "huge flag", va, !!(p.flags & PTSCOPE_FLAG_HUGE), p.shift > 12);
+		SAME(t, "page size", va, p.shift == 12 || p.shift == 21 || p.shift == 30, 1);
+		if (is_present) {
+			bool protnone = !strncmp(v->perms, "---", 3);
+
+			SAME(t, "protnone", va, !!(p.flags & PTSCOPE_FLAG_PROTNONE), protnone);
+			SAME(t, "present flag", va, !!(p.flags & PTSCOPE_FLAG_PRESENT), !protnone);
+			SAME(t, "global", va, !!(p.flags & PTSCOPE_FLAG_GLOBAL), 0);
+			if (!protnone) {
+				SAME(t, "user", va, !!(p.flags & PTSCOPE_FLAG_USER), 1);
+				if (p.flags & PTSCOPE_FLAG_WRITE)
+					SAME(t, "write in a writable VMA", va, v->perms[1], 'w');
+				if (nx_cpu)
+					SAME(t, "nx", va, !!(p.flags & PTSCOPE_FLAG_NX),
+					     v->perms[2] != 'x');
+			}
+			SAME(t, "marker bits", va, p.flags & (PTSCOPE_FLAG_POISONED |
+							      PTSCOPE_FLAG_GUARD), 0);
+		} else {
+			SAME(t, "hardware bits of an entry not present", va,
+			     p.flags & (PTSCOPE_FLAG_PRESENT | PTSCOPE_FLAG_USER |
+					PTSCOPE_FLAG_ACCESSED | PTSCOPE_FLAG_DIRTY |
+					PTSCOPE_FLAG_GLOBAL | PTSCOPE_FLAG_NX |
+					PTSCOPE_FLAG_PROTNONE), 0);
+			if (p.state == PTSCOPE_STATE_MARKER)
+				SAME(t, "a marker says which", va,
+				     !!(p.flags & (PTSCOPE_FLAG_UFFD_WP | PTSCOPE_FLAG_POISONED |
+						   PTSCOPE_FLAG_GUARD)), 1);
+			SAME(t, "state known", va, p.state != PTSCOPE_STATE_OTHER, 1);
+		}
+		if (!has_frame(p.state))
+			SAME(t, "pa of a state without a frame", va, run->pa, 0);
+		if (p.state != PTSCOPE_STATE_SWAP)
+			SAME(t, "swap fields", va, run->swap_type | run->swap_offset, 0);
+
+		/* kpageflags, kpagecount */
+		if (is_present) {
+			kf = read_u64_at(kflags, p.pa / PAGE_SZ);
+			if (!(kf & (1ULL << KPF_NOPAGE)) && !(kf & (1ULL << KPF_ZERO_PAGE)))
+				SAME(t, "kpagecount of a mapped frame", va,
+				     read_u64_at(kcount, p.pa / PAGE_SZ) > 0, 1);
+			if (scan)
+				SAME(t, "zero page", va, !!(kf & (1ULL << KPF_ZERO_PAGE)),
+				     !!(cats[i] & PAGE_IS_PFNZERO));
+			if (p.shift > 12 && va == run->va) {
+				uint64_t head = read_u64_at(kflags, (p.pa & ~((1ULL << p.shift) - 1)) /
+							    PAGE_SZ);
+
+				SAME(t, "huge leaf is a compound head", va,
+				     !!(head & (1ULL << KPF_COMPOUND_HEAD)), 1);
+				SAME(t, "huge leaf is hugetlb or THP", va,
+				     !!(head & (1ULL << (v->hugetlb_vma ? KPF_HUGE : KPF_THP))), 1);
+			}
+			/* smaps counts no page it finds no struct page for: the zero page */
+			if (!(kf & (1ULL << KPF_ZERO_PAGE)))
+				resident++;
+			if (p.shift == 21 && !v->hugetlb_vma && !v->path[0])
+				huge_anon++;
+			huge_protnone |= p.shift > 12 && (p.flags & PTSCOPE_FLAG_PROTNONE);
+		}
+		if (p.state == PTSCOPE_STATE_SWAP)
+			swapped++;
+		/* ...and counts migration and hwpoison entries' frames (smaps_pte_entry()) */
+		if (!is_present && has_frame(p.state))
+			resident++;
+		if (v->hugetlb_vma)
+			SAME(t, "hugetlb page size", va, 1UL << p.shift, v->kernel_page * 1024);
+
+		/* TRANSLATE, page by page (huge pages: their first and last) */
+		if (p.shift == 12 || va == run->va || va + PAGE_SZ == run->va + run->size) {
+			struct translation tr;
+
+			t->translated++;
+			if (translate(pid, va, &tr) || !tr.leaf) {
+				MISMATCH(t, "TRANSLATE %#lx: no leaf", (unsigned long)va);
+			} else {
+				SAME(t, "TRANSLATE pa", va, tr.page.pa, has_frame(p.state) ? p.pa : 0);
+				SAME(t, "TRANSLATE flags", va, tr.page.flags, p.flags);
+				SAME(t, "TRANSLATE state", va, tr.page.state, p.state);
+				SAME(t, "TRANSLATE page size", va, tr.page.shift, p.shift);
+				SAME(t, "TRANSLATE region", va, tr.page.region, p.region);
+				SAME(t, "TRANSLATE swap type", va, tr.page.swap_type, p.swap_type);
+				SAME(t, "TRANSLATE swap offset", va, tr.page.swap_offset,
+				     p.swap_offset);
+			}
+		}
+	}
+
+	/* smaps, per VMA: what ptscope's pages add up to */
+	if (v->hugetlb_vma) {
+		SAME(t, "smaps hugetlb kB", v->start, resident * 4, v->hugetlb);
+	} else if (huge_protnone && kernel_before(6, 12)) {
+		/*
+		 * smaps_pmd_entry() before 6.12 finds the page through
+		 * follow_trans_huge_pmd(), which gives none for a PROT_NONE
+		 * PMD: smaps counts nothing where pagemap sees 2 MiB present.
+		 */
+		t->fields++;
+	} else {
+		SAME(t, "smaps Rss kB", v->start, resident * 4, v->rss);
+		SAME(t, "smaps AnonHugePages kB", v->start, huge_anon * 4, v->anon_huge);
+		if (!strstr(v->path, "memfd:") && !strstr(v->path, "/dev/zero"))
+			SAME(t, "smaps Swap kB", v->start, swapped * 4, v->swap);
+		SAME(t, "smaps Locked", v->start, v->locked > 0, v->mlocked && v->rss > 0);
+	}
+	free(cats);
+}
+
+/* REGIONS_GET (through debugfs) against maps: boundaries, perms, path, resident. */
+static void check_regions(struct tally *t, pid_t pid, const struct vma *vmas, int n,
+			  const struct runs *map)
+{
+	struct region_line *lines = NULL;
+	int nl = ptscope_read_regions(pid, &lines), i;
+
+	SAME(t, "VMAs", 0, nl, n);
+	for (i = 0; i < n && i < nl; i++) {
+		const struct ptscope_run *run;
+		unsigned long resident = 0;
+		uint64_t va;
+
+		SAME(t, "VMA start", vmas[i].start, lines[i].start, vmas[i].start);
+		SAME(t, "VMA end", vmas[i].start, lines[i].end, vmas[i].end);
+		t->fields++;
+		if (strcmp(lines[i].perms, vmas[i].perms))
+			MISMATCH(t, "VMA %#lx perms %s, maps %s", vmas[i].start,
+				 lines[i].perms, vmas[i].perms);
+		for (va = vmas[i].start; va < vmas[i].end; va += PAGE_SZ) {
+			run = find(map, va);
+			resident += run && run->state == PTSCOPE_STATE_PRESENT;
+			if (run && strcmp(region_names[run->region], lines[i].region))
+				MISMATCH(t, "run at %#lx in region %s, its VMA in %s",
+					 (unsigned long)va, region_names[run->region],
+					 lines[i].region);
+		}
+		SAME(t, "VMA resident pages", vmas[i].start, lines[i].resident, resident);
+	}
+	free(lines);
+}
+
+/* Hold off what moves pages on its own while a target is read. */
+static const struct {
+	const char *path, *frozen;
+} quiet[] = {
+	{ "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", "4000000000" },
+	{ "/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs", "4000000000" },
+	{ "/proc/sys/vm/compaction_proactiveness", "0" },
+	{ "/proc/sys/kernel/numa_balancing", "0" },
+};
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Compare everything ptscope says of @pid (stopped) with the kernel.
+ * Returns the tally; the caller asserts no mismatch.
+ */
+static struct tally oracle(pid_t pid)
+{
+	struct runs map = {}, dbg = {}, json = {};
+	struct tally t = {};
+	struct vma *vmas = NULL;
+	int n, i, pagemap, kflags, kcount;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	pagemap = open(path, O_RDONLY);
+	kflags = open("/proc/kpageflags", O_RDONLY);
+	kcount = open("/proc/kpagecount", O_RDONLY);
+	if (pagemap < 0 || kflags < 0 || kcount < 0 ||
+	    read_netlink(pid, &map) || read_debugfs(pid, &dbg) ||
+	    read_client_json(pid, &json)) {
+		MISMATCH(&t, "cannot read one of the sources: %s", strerror(errno));
+		goto out;
+	}
+	same_runs(&t, "debugfs", &map, &dbg);
+	same_runs(&t, "client JSON", &map, &json);
+
+	n = read_smaps(pid, &vmas);
+	for (i = 0; i < n; i++) {
+		/* pagemap cannot see into PFN maps ([vvar]): nothing to compare with. */
+		if (pagemap_blind(pid, vmas[i].start))
+			continue;
+		check_vma(&t, pid, &vmas[i], &map, pagemap, kflags, kcount);
+	}
+	check_regions(&t, pid, vmas, n, &map);
+	for (i = 0; i < map.n; i++)
+		if (i && map.r[i].va < map.r[i - 1].va + map.r[i - 1].size)
+			MISMATCH(&t, "runs overlap at %#llx", map.r[i].va);
+out:
+	free(vmas);
+	free(map.r);
+	free(dbg.r);
+	free(json.r);
+	close(pagemap);
+	close(kflags);
+	close(kcount);
+	return t;
+}
+
+/* The zoo: each setup runs in the target and returns the address of its area. */
+
+static char *map_anon(unsigned long len, unsigned long align, int advice)
+{
+	char *p = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (align)
+		p = (char *)(((unsigned long)p + align - 1) & ~(align - 1));
+	if (advice >= 0)
+		madvise(p, len, advice);
+	return p;
+}
+
+static void fill(char *p, unsigned long len)
+{
+	unsigned long off;
+
+	for (off = 0; off < len; off += PAGE_SZ)
+		p[off] = (char)(off / PAGE_SZ + 1);
+}
+
+static unsigned long zoo_anon(void *arg)
+{
+	char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+
+	if (p)
+		fill(p, 64 * PAGE_SZ);
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_zero_page(void *arg)
+{
+	volatile char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+	unsigned long off;
+
+	for (off = 0; p && off < 64 * PAGE_SZ; off += PAGE_SZ)
+		(void)p[off];
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_file(void *arg)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+	volatile char *priv, *shared;
+	char tmp[] = "/tmp/oracle.XXXXXX";
+	unsigned long off, len = 16 * PAGE_SZ;
+
+	priv = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	fd = mkstemp(tmp);
+	if (priv == MAP_FAILED || fd < 0 || ftruncate(fd, len))
+		return 0;
+	unlink(tmp);
+	shared = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (shared == MAP_FAILED)
+		return 0;
+	for (off = 0; off < len; off += PAGE_SZ) {
+		(void)priv[off];
+		shared[off] = 1;
+	}
+	priv[0] = 1;	/* one copy-on-write page among page-cache pages */
+	return (unsigned long)priv;
+}
+
+static unsigned long zoo_shmem(void *arg)
+{
+	int fd = memfd_create("oracle", 0);
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, 32 * PAGE_SZ))
+		return 0;
+	p = mmap(NULL, 32 * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 0;
+	fill(p, 16 * PAGE_SZ);
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_thp(void *arg)
+{
+	char *p = map_anon(4 * MIB, 2 * MIB, MADV_HUGEPAGE);
+
+	if (p)
+		fill(p, 4 * MIB);
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_protnone_pte(void *arg)
+{
+	char *p = (char *)zoo_anon(arg);
+
+	if (p && mprotect(p + 16 * PAGE_SZ, 32 * PAGE_SZ, PROT_NONE))
+		return 0;
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_protnone_pmd(void *arg)
+{
+	char *p = (char *)zoo_thp(arg);
+
+	if (p && mprotect(p, 2 * MIB, PROT_NONE))
+		return 0;
+	return (unsigned long)p;
+}
+
+static unsigned long hugetlb(unsigned long size, bool protnone)
+{
+	int shift = size == GIB ? 30 : 21;
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (shift << MAP_HUGE_SHIFT),
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return 0;
+	p[0] = 1;
+	p[size - 1] = 1;
+	if (protnone && mprotect(p, size, PROT_NONE))
+		return 0;
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_hugetlb_2m(void *arg)
+{
+	return hugetlb(2 * MIB, false);
+}
+
+static unsigned long zoo_hugetlb_1g(void *arg)
+{
+	return hugetlb(GIB, false);
+}
+
+static unsigned long zoo_protnone_pud(void *arg)
+{
+	return hugetlb(GIB, true);
+}
+
+static unsigned long zoo_swap(void *arg)
+{
+	char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+
+	if (!p)
+		return 0;
+	fill(p, 64 * PAGE_SZ);
+	/* Every other page: swap runs between present ones. */
+	for (unsigned long i = 0; i < 64; i += 2)
+		madvise(p + i * PAGE_SZ, PAGE_SZ, MADV_PAGEOUT);
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_soft_dirty(void *arg)
+{
+	char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+	char path[64];
+
+	if (!p)
+		return 0;
+	fill(p, 64 * PAGE_SZ);
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", getpid());
+	if (write_file(path, "4"))
+		return 0;
+	fill(p, 16 * PAGE_SZ);	/* soft-dirty again: the first 16 only */
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_ksm(void *arg)
+{
+	char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+
+	if (!p)
+		return 0;
+	memset(p, 0x5a, 64 * PAGE_SZ);
+	return madvise(p, 64 * PAGE_SZ, MADV_MERGEABLE) ? 0 : (unsigned long)p;
+}
+
+static unsigned long zoo_mlock(void *arg)
+{
+	char *p = (char *)zoo_anon(arg);
+
+	return p && !mlock(p, 16 * PAGE_SZ) ? (unsigned long)p : 0;
+}
+
+/* Copy-on-write: the target forks; @arg says whether it writes after. */
+static unsigned long zoo_fork(void *arg)
+{
+	char *p = (char *)zoo_anon(NULL);
+	pid_t child;
+
+	if (!p)
+		return 0;
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pause();
+		_exit(0);
+	}
+	if (arg)
+		fill(p, 32 * PAGE_SZ);
+	return (unsigned long)p;
+}
+
+/* One area of 256 pages cut into ~200 VMAs without touching its frames. */
+static unsigned long zoo_split_vmas(void *arg)
+{
+	char *p = map_anon(256 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+	unsigned long i;
+
+	if (!p)
+		return 0;
+	fill(p, 256 * PAGE_SZ);
+	for (i = 0; i < 256; i += 2)
+		mprotect(p + i * PAGE_SZ, PAGE_SZ, PROT_READ);
+	madvise(p + 64 * PAGE_SZ, 32 * PAGE_SZ, MADV_DONTFORK);
+	mlock(p + 128 * PAGE_SZ, 16 * PAGE_SZ);
+	return (unsigned long)p;
+}
+
+static unsigned long zoo_seed(void *arg)
+{
+	return map_seed_page(arg);
+}
+
+static unsigned long zoo_hwpoison(void *arg)
+{
+	char *p = (char *)zoo_anon(arg);
+
+	if (!p || madvise(p + 8 * PAGE_SZ, PAGE_SZ, MADV_HWPOISON)) {
+		fprintf(stderr, "# MADV_HWPOISON: %s\n", strerror(errno));
+		return 0;
+	}
+	return (unsigned long)p;
+}
+
+static int uffd_open(uint64_t features, uint64_t *got)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = features };
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 || ioctl(fd, UFFDIO_API, &api)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*got = api.features;
+	return fd;
+}
+
+/* uffd-wp: present pages write-protected, and markers in shmem where none was. */
+static unsigned long zoo_uffd_wp(void *arg)
+{
+	char *anon = (char *)zoo_anon(NULL), *shm = (char *)zoo_shmem(NULL);
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+	struct uffdio_writeprotect wp = { .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+	uint64_t features;
+	int fd = uffd_open(UFFD_FEATURE_WP_HUGETLBFS_SHMEM, &features);
+
+	if (fd < 0 || !anon || !shm || !(features & UFFD_FEATURE_WP_HUGETLBFS_SHMEM))
+		return 0;
+	reg.range = (struct uffdio_range){ (unsigned long)anon, 64 * PAGE_SZ };
+	wp.range = (struct uffdio_range){ (unsigned long)anon, 32 * PAGE_SZ };
+	if (ioctl(fd, UFFDIO_REGISTER, &reg) || ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		return 0;
+	/* Pages 16-31 of the shmem area were never touched: markers. */
+	reg.range = (struct uffdio_range){ (unsigned long)shm, 32 * PAGE_SZ };
+	wp.range = (struct uffdio_range){ (unsigned long)shm + 8 * PAGE_SZ, 16 * PAGE_SZ };
+	if (ioctl(fd, UFFDIO_REGISTER, &reg) || ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		return 0;
+	return (unsigned long)anon;	/* the fd stays open with the target */
+}
+
+/* UFFDIO_POISON (6.6+): poison markers. */
+static unsigned long zoo_poison_marker(void *arg)
+{
+	char *p = map_anon(16 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct {
+		struct uffdio_range range;
+		uint64_t mode;
+		int64_t updated;
+	} poison = { .range = { (unsigned long)p + 4 * PAGE_SZ, 4 * PAGE_SZ } };
+	uint64_t features;
+	int fd = uffd_open(UFFD_FEATURE_POISON, &features);
+
+	if (fd < 0 || !p || !(features & UFFD_FEATURE_POISON))
+		return 0;
+	reg.range = (struct uffdio_range){ (unsigned long)p, 16 * PAGE_SZ };
+	if (ioctl(fd, UFFDIO_REGISTER, &reg) || ioctl(fd, UFFDIO_POISON, &poison))
+		return 0;
+	return (unsigned long)p;
+}
+
+FIXTURE(zoo) {
+	struct target t;
+	char saved[4][32];
+	char mthp[32], thp[64];
+	bool swapon, ksm;
+	unsigned long hugepages_2m, hugepages_1g;
+};
+
+FIXTURE_VARIANT(zoo) {
+	unsigned long (*setup)(void *arg);
+	void *arg;
+	const char *needs;	/* what the kernel must offer, for the skip */
+	unsigned long hugetlb_2m, hugetlb_1g;
+	bool swap, ksm, mthp;
+};
+
+FIXTURE_VARIANT_ADD(zoo, anon_private) { .setup = zoo_anon };
+FIXTURE_VARIANT_ADD(zoo, shared_zero_page) { .setup = zoo_zero_page };
+FIXTURE_VARIANT_ADD(zoo, file_private_and_shared) { .setup = zoo_file };
+FIXTURE_VARIANT_ADD(zoo, shmem) { .setup = zoo_shmem };
+FIXTURE_VARIANT_ADD(zoo, thp) { .setup = zoo_thp };
+FIXTURE_VARIANT_ADD(zoo, mthp_64k) { .setup = zoo_thp, .mthp = true, .needs = "mTHP" };
+FIXTURE_VARIANT_ADD(zoo, hugetlb_2m) { .setup = zoo_hugetlb_2m, .hugetlb_2m = 2 };
+FIXTURE_VARIANT_ADD(zoo, hugetlb_1g) { .setup = zoo_hugetlb_1g, .hugetlb_1g = 1 };
+FIXTURE_VARIANT_ADD(zoo, protnone_pte) { .setup = zoo_protnone_pte };
+FIXTURE_VARIANT_ADD(zoo, protnone_pmd) { .setup = zoo_protnone_pmd };
+FIXTURE_VARIANT_ADD(zoo, protnone_pud) { .setup = zoo_protnone_pud, .hugetlb_1g = 1 };
+FIXTURE_VARIANT_ADD(zoo, swapped_out) { .setup = zoo_swap, .swap = true };
+FIXTURE_VARIANT_ADD(zoo, soft_dirty_after_clear_refs) { .setup = zoo_soft_dirty };
+FIXTURE_VARIANT_ADD(zoo, ksm_merged) { .setup = zoo_ksm, .ksm = true };
+FIXTURE_VARIANT_ADD(zoo, uffd_wp) { .setup = zoo_uffd_wp, .needs = "uffd-wp on shmem" };
+FIXTURE_VARIANT_ADD(zoo, poison_marker) { .setup = zoo_poison_marker,
+					  .needs = "UFFDIO_POISON (6.6+)" };
+FIXTURE_VARIANT_ADD(zoo, hwpoison) { .setup = zoo_hwpoison, .needs = "MADV_HWPOISON" };
+FIXTURE_VARIANT_ADD(zoo, mlocked) { .setup = zoo_mlock };
+FIXTURE_VARIANT_ADD(zoo, fork_cow_before_write) { .setup = zoo_fork };
+FIXTURE_VARIANT_ADD(zoo, fork_cow_after_write) { .setup = zoo_fork, .arg = (void *)1 };
+FIXTURE_VARIANT_ADD(zoo, many_vmas_one_area) { .setup = zoo_split_vmas };
+FIXTURE_VARIANT_ADD(zoo, seed_page) { .setup = zoo_seed, .arg = "A" };
+
+static int set_hugepages(const char *size, unsigned long n)
+{
+	char path[128], value[32];
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%s/nr_hugepages", size);
+	snprintf(value, sizeof(value), "%lu", n);
+	if (write_file(path, value))
+		return -1;
+	read_file(path, value, sizeof(value));
+	return strtoul(value, NULL, 10) >= n ? 0 : -1;
+}
+
+static int swap_on_zram(void)
+{
+	if (access("/sys/block/zram0", F_OK))
+		system("modprobe zram num_devices=1 2>/dev/null");
+	if (access("/sys/block/zram0", F_OK) ||
+	    write_file("/sys/block/zram0/disksize", "64M") ||
+	    system("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    system("swapon /dev/zram0 2>/dev/null"))
+		return -1;
+	return 0;
+}
+
+/* Wait (up to ~60 s under TCG) for ksmd to merge the target's pages. */
+static bool ksm_merged(void)
+{
+	char buf[32];
+	int i;
+
+	for (i = 0; i < 600; i++) {
+		read_file("/sys/kernel/mm/ksm/pages_sharing", buf, sizeof(buf));
+		if (strtoul(buf, NULL, 10) >= 32)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+#define MTHP_64K "/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
+#define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+
+/* Write back a setting read as "always [madvise] never": the bracketed one. */
+static void write_setting(const char *path, char *read)
+{
+	char *open = strchr(read, '['), *close = open ? strchr(open, ']') : NULL;
+
+	if (close) {
+		*close = '\0';
+		write_file(path, open + 1);
+	}
+}
+
+FIXTURE_SETUP(zoo)
+{
+	unsigned int i;
+
+	memset(self, 0, sizeof(*self));
+	self->t.pid = -1;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		read_file(quiet[i].path, self->saved[i], sizeof(self->saved[i]));
+	if (variant->hugetlb_2m) {
+		if (set_hugepages("2048kB", variant->hugetlb_2m))
+			SKIP(return, "cannot reserve 2 MiB hugetlb pages");
+		self->hugepages_2m = variant->hugetlb_2m;
+	}
+	if (variant->hugetlb_1g) {
+		self->hugepages_1g = variant->hugetlb_1g;
+		/* A free, aligned 1 GiB: make one if the guest's memory allows. */
+		write_file("/proc/sys/vm/drop_caches", "3");
+		write_file("/proc/sys/vm/compact_memory", "1");
+		if (set_hugepages("1048576kB", variant->hugetlb_1g))
+			SKIP(return, "cannot reserve a 1 GiB hugetlb page in this guest");
+	}
+	if (variant->swap) {
+		if (swap_on_zram())
+			SKIP(return, "no swap on zram");
+		self->swapon = true;
+	}
+	if (variant->mthp) {
+		read_file(MTHP_64K, self->mthp, sizeof(self->mthp));
+		if (!self->mthp[0] || write_file(MTHP_64K, "always"))
+			SKIP(return, "no 64 KiB mTHP size (6.8+)");
+		/* PMD-sized THP off for the area: 64 KiB folios, PTE-mapped. */
+		read_file(THP_ENABLED, self->thp, sizeof(self->thp));
+		write_file(THP_ENABLED, "never");
+	}
+	if (variant->ksm) {
+		if (write_file("/sys/kernel/mm/ksm/sleep_millisecs", "10") ||
+		    write_file("/sys/kernel/mm/ksm/run", "1"))
+			SKIP(return, "no KSM");
+		self->ksm = true;
+	}
+
+	if (target_start(&self->t, variant->setup, variant->arg) || !self->t.value)
+		SKIP(return, "the target could not set up: %s", variant->needs ?: "?");
+	if (variant->ksm) {
+		if (!ksm_merged())
+			SKIP(return, "ksmd merged nothing in time");
+		write_file("/sys/kernel/mm/ksm/run", "0");	/* merged pages stay */
+	}
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		write_file(quiet[i].path, quiet[i].frozen);
+	kill(self->t.pid, SIGSTOP);
+}
+
+FIXTURE_TEARDOWN(zoo)
+{
+	unsigned int i;
+
+	if (self->t.pid > 0) {
+		kill(self->t.pid, SIGCONT);
+		target_stop(&self->t);
+	}
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (self->saved[i][0])
+			write_file(quiet[i].path, self->saved[i]);
+	if (self->mthp[0])
+		write_setting(MTHP_64K, self->mthp);
+	if (self->thp[0])
+		write_setting(THP_ENABLED, self->thp);
+	if (self->ksm)
+		write_file("/sys/kernel/mm/ksm/run", "2");	/* unmerge */
+	if (self->swapon) {
+		system("swapoff /dev/zram0");
+		write_file("/sys/block/zram0/reset", "1");
+	}
+	if (self->hugepages_2m)
+		set_hugepages("2048kB", 0);
+	if (self->hugepages_1g)
+		set_hugepages("1048576kB", 0);
+}
+
+TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)
+{
+	struct tally t = oracle(self->t.pid);
+
+	ksft_print_msg("%lu pages, %lu fields, %lu VMAs, %lu translations compared%s\n",
+		       t.pages, t.fields, t.vmas, t.translated,
+		       t.scan ? "" : " (no PAGEMAP_SCAN before 6.7)");
+	EXPECT_EQ(0, t.mismatches);
+	EXPECT_LT(0, t.pages);
+}
+
+int main(int argc, char **argv)
+{
+	exec_target_main(argc, argv);
+	return test_harness_run(argc, argv);
+}
