@@ -48,7 +48,7 @@ static inline unsigned int ptscope_mm_seq(struct mm_struct *mm)
 #define PTE_MARKER_POISONED 0
 #define ptscope_is_swapin_error_entry(entry) is_swapin_error_entry(entry)
 #else
-#define ptscope_is_swapin_error_entry(entry) false
+#define ptscope_is_swapin_error_entry(entry) ((void)(entry), false)
 #endif
 
 /* The parsed request of a dump: 6.6 moved it into a struct genl_info. */

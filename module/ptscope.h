@@ -60,7 +60,7 @@ struct ptscope_walk {
 	bool in_vma;			/* vma_end and region are current */
 	bool in_table;			/* pmdp, pmd and table_end are current */
 	bool have_pending;
-	bool noted;			/* a leaf was noted: later ones never begin below walk->addr */
+	bool noted;			/* later leaves never begin below addr */
 	bool locked_before;		/* mm_seq is from the last hold */
 	u8 region;
 	u32 vma_flags;			/* ptscope_vma_flags() of the VMA */

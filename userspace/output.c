@@ -209,8 +209,7 @@ void print_dump_interrupted(void)
 {
 	if (!ptscope_dump_interrupted())
 		return;
-	fprintf(stderr, "%s: warning: the address space changed during the dump: "
-		"what was read before and after the change may not agree\n", PROG_NAME);
+	fprintf(stderr, "%s: warning: the target's VMAs changed during the dump\n", PROG_NAME);
 	if (!json)
 		return;
 	out_close_array();

@@ -37,6 +37,9 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
+#define BIT(n) (1UL << (n))
+#define BIT_ULL(n) (1ULL << (n))
+
 /* PAGEMAP_SCAN (6.7): the host's headers may be older than the guest. */
 #ifndef PAGEMAP_SCAN
 struct page_region {
@@ -49,18 +52,18 @@ struct pm_scan_arg {
 };
 
 #define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_WPALLOWED	(1 << 0)
-#define PAGE_IS_WRITTEN		(1 << 1)
-#define PAGE_IS_FILE		(1 << 2)
-#define PAGE_IS_PRESENT		(1 << 3)
-#define PAGE_IS_SWAPPED		(1 << 4)
-#define PAGE_IS_PFNZERO		(1 << 5)
-#define PAGE_IS_HUGE		(1 << 6)
-#define PAGE_IS_SOFT_DIRTY	(1 << 7)
+#define PAGE_IS_WPALLOWED BIT(0)
+#define PAGE_IS_WRITTEN BIT(1)
+#define PAGE_IS_FILE BIT(2)
+#define PAGE_IS_PRESENT BIT(3)
+#define PAGE_IS_SWAPPED BIT(4)
+#define PAGE_IS_PFNZERO BIT(5)
+#define PAGE_IS_HUGE BIT(6)
+#define PAGE_IS_SOFT_DIRTY BIT(7)
 #endif
 
 #ifndef UFFD_FEATURE_POISON
-#define UFFD_FEATURE_POISON (1 << 14)
+#define UFFD_FEATURE_POISON BIT(14)
 #endif
 #ifndef UFFDIO_POISON
 #define UFFDIO_POISON _IOWR(UFFDIO, 0x08, struct { \
@@ -70,8 +73,8 @@ struct pm_scan_arg {
 #define MADV_PAGEOUT 21
 #endif
 
-#define PM_SOFT_DIRTY	(1ULL << 55)
-#define PM_UFFD_WP	(1ULL << 57)
+#define PM_SOFT_DIRTY	BIT_ULL(55)
+#define PM_UFFD_WP	BIT_ULL(57)
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
 #define KPF_COMPOUND_HEAD	15
@@ -81,8 +84,8 @@ struct pm_scan_arg {
 #define KPF_THP			22
 #define KPF_ZERO_PAGE		24
 
-#define MIB (1UL << 20)
-#define GIB (1UL << 30)
+#define MIB BIT(20)
+#define GIB BIT(30)
 
 /* One page, as one source tells it. */
 struct page_view {
@@ -178,10 +181,12 @@ static const char *const state_names[] = {
 	"present", "swap", "migration", "other", "marker", "hwpoison",
 	"device-private", "device-exclusive",
 };
+
 static const char *const flag_names[] = {
 	"present", "write", "user", "accessed", "dirty", "global", "nx", "huge",
 	"soft-dirty", "protnone", "uffd-wp", "vma-soft-dirty", "poisoned", "guard",
 };
+
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
 };
@@ -196,8 +201,6 @@ static int lookup(const char *const *names, int n, const char *name, size_t len)
 	return -1;
 }
 
-#define LOOKUP(names, s, len) lookup(names, sizeof(names) / sizeof(names[0]), s, len)
-
 /* "a,b,c" or "-" -> flag bits; -1 on a name the UAPI does not have. */
 static int64_t parse_flags(const char *s, const char *stop)
 {
@@ -210,10 +213,10 @@ static int64_t parse_flags(const char *s, const char *stop)
 	while (s < stop && (*s == ',' || *s == '"'))
 		s++;
 	while (s < stop) {
-		end = s + strcspn(s, ",\"] \n");
+		end = s + strcspn(s, " ,\"]\n");
 		if (end > stop)
 			end = stop;
-		i = LOOKUP(flag_names, s, end - s);
+		i = lookup(flag_names, ARRAY_SIZE(flag_names), s, end - s);
 		if (i < 0)
 			return -1;
 		bits |= 1 << i;
@@ -246,8 +249,10 @@ static int read_debugfs(pid_t pid, struct runs *rs)
 			.size = l->end - l->va,
 			.flags = flags,
 			.page_shift = shift_of(l->page_size),
-			.state = LOOKUP(state_names, l->state, strlen(l->state)),
-			.region = LOOKUP(region_names, l->region, strlen(l->region)),
+			.state = lookup(state_names, ARRAY_SIZE(state_names), l->state,
+					strlen(l->state)),
+			.region = lookup(region_names, ARRAY_SIZE(region_names), l->region,
+					 strlen(l->region)),
 		};
 		if (flags < 0 || run.state == (uint8_t)-1 || run.region == (uint8_t)-1) {
 			fprintf(stderr, "debugfs map: unknown name in line %d\n", i);
@@ -323,7 +328,8 @@ static int read_client_json(pid_t pid, struct runs *rs)
 			.swap_type = json_number(json_value(obj, end, "swap_type")),
 		};
 		if (flags < 0 || run.state == (uint8_t)-1 || run.region == (uint8_t)-1) {
-			fprintf(stderr, "client JSON: unknown name in %.*s\n", (int)(end - obj + 1), obj);
+			fprintf(stderr, "client JSON: unknown name in %.*s\n",
+				(int)(end - obj + 1), obj);
 			ret = -EINVAL;
 			break;
 		}
@@ -437,15 +443,16 @@ static int read_smaps(pid_t pid, struct vma **vmas)
 			v->end = end;
 			v->offset = offset;
 			memcpy(v->perms, perms, sizeof(perms));
-			sscanf(line + pos, " %255[^\n]", v->path);
+			if (sscanf(line + pos, " %255[^\n]", v->path) != 1)
+				v->path[0] = '\0';
 			continue;
 		}
 		if (!v)
 			continue;
 		if (!strncmp(line, "VmFlags:", 8)) {
-			v->soft_dirty = strstr(line, " sd") != NULL;
-			v->hugetlb_vma = strstr(line, " ht") != NULL;
-			v->mlocked = strstr(line, " lo") != NULL;
+			v->soft_dirty = strstr(line, " sd");
+			v->hugetlb_vma = strstr(line, " ht");
+			v->mlocked = strstr(line, " lo");
 			continue;
 		}
 		if (sscanf(line, "%63[^:]: %lu kB", name, &kb) != 2)
@@ -518,17 +525,28 @@ struct tally {
 } while (0)
 
 /* One field, counted. */
-#define SAME(t, what, va, got, want) do {				\
-	(t)->fields++;							\
-	if ((uint64_t)(got) != (uint64_t)(want))			\
-		MISMATCH(t, "%s at %#lx: ptscope %#" PRIx64 ", kernel %#" PRIx64, \
-			 what, (unsigned long)(va), (uint64_t)(got), (uint64_t)(want)); \
-} while (0)
+static void same(struct tally *t, const char *what, uint64_t va, uint64_t got, uint64_t want)
+{
+	t->fields++;
+	if (got != want)
+		MISMATCH(t, "%s at %#" PRIx64 ": ptscope %#" PRIx64 ", kernel %#" PRIx64,
+			 what, va, got, want);
+}
+
+#define SAME(t, what, va, got, want) same(t, what, va, got, want)
+
+static const char *run_text(const struct ptscope_run *r, char buf[128])
+{
+	snprintf(buf, 128, "va %#llx+%#llx pa %#llx flags %#x state %u swap %u:%#llx",
+		 r->va, r->size, r->pa, r->flags, r->state, r->swap_type, r->swap_offset);
+	return buf;
+}
 
 /* Two of ptscope's own answers: the same runs, field for field. */
 static void same_runs(struct tally *t, const char *name, const struct runs *a,
 		      const struct runs *b)
 {
+	char a1[128], a2[128];
 	int i;
 
 	SAME(t, name, 0, b->n, a->n);
@@ -540,10 +558,8 @@ static void same_runs(struct tally *t, const char *name, const struct runs *a,
 		    x->swap_offset != y->swap_offset || x->flags != y->flags ||
 		    x->page_shift != y->page_shift || x->state != y->state ||
 		    x->region != y->region || x->swap_type != y->swap_type)
-			MISMATCH(t, "%s run %d: va %#llx+%#llx pa %#llx flags %#x state %u, "
-				 "MAP_GET va %#llx+%#llx pa %#llx flags %#x state %u",
-				 name, i, y->va, y->size, y->pa, y->flags, y->state,
-				 x->va, x->size, x->pa, x->flags, x->state);
+			MISMATCH(t, "%s run %d: %s, MAP_GET %s", name, i, run_text(y, a1),
+				 run_text(x, a2));
 	}
 }
 
@@ -553,7 +569,8 @@ static bool kernel_before(int major, int minor)
 	int ma = 0, mi = 0;
 
 	uname(&u);
-	sscanf(u.release, "%d.%d", &ma, &mi);
+	if (sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
 	return ma < major || (ma == major && mi < minor);
 }
 
@@ -583,7 +600,7 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 		if (!run) {
 			t->fields++;
 			if (pm & (PM_PRESENT | PM_SWAP))
-				MISMATCH(t, "no run at %#lx, pagemap %#" PRIx64, (unsigned long)va, pm);
+				MISMATCH(t, "no run at %#" PRIx64 ", pagemap %#" PRIx64, va, pm);
 			if (scan && cats[i])
 				MISMATCH(t, "no run at %#lx, PAGEMAP_SCAN %#" PRIx64,
 					 (unsigned long)va, cats[i]);
@@ -674,8 +691,8 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 				SAME(t, "zero page", va, !!(kf & (1ULL << KPF_ZERO_PAGE)),
 				     !!(cats[i] & PAGE_IS_PFNZERO));
 			if (p.shift > 12 && va == run->va) {
-				uint64_t head = read_u64_at(kflags, (p.pa & ~((1ULL << p.shift) - 1)) /
-							    PAGE_SZ);
+				uint64_t head_pfn = (p.pa >> p.shift << p.shift) / PAGE_SZ;
+				uint64_t head = read_u64_at(kflags, head_pfn);
 
 				SAME(t, "huge leaf is a compound head", va,
 				     !!(head & (1ULL << KPF_COMPOUND_HEAD)), 1);
@@ -705,7 +722,8 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 			if (translate(pid, va, &tr) || !tr.leaf) {
 				MISMATCH(t, "TRANSLATE %#lx: no leaf", (unsigned long)va);
 			} else {
-				SAME(t, "TRANSLATE pa", va, tr.page.pa, has_frame(p.state) ? p.pa : 0);
+				SAME(t, "TRANSLATE pa", va, tr.page.pa,
+				     has_frame(p.state) ? p.pa : 0);
 				SAME(t, "TRANSLATE flags", va, tr.page.flags, p.flags);
 				SAME(t, "TRANSLATE state", va, tr.page.state, p.state);
 				SAME(t, "TRANSLATE page size", va, tr.page.shift, p.shift);
@@ -882,20 +900,28 @@ static unsigned long zoo_anon(void *arg)
 	return (unsigned long)p;
 }
 
-static unsigned long zoo_zero_page(void *arg)
+/* Read every page of [p, p + len): faults without writing. */
+static void read_pages(const char *p, unsigned long len)
 {
-	volatile char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
 	unsigned long off;
 
-	for (off = 0; p && off < 64 * PAGE_SZ; off += PAGE_SZ)
-		(void)p[off];
+	for (off = 0; off < len; off += PAGE_SZ)
+		__asm__ volatile("" : : "r"(p[off]));	/* a load the compiler keeps */
+}
+
+static unsigned long zoo_zero_page(void *arg)
+{
+	char *p = map_anon(64 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+
+	if (p)
+		read_pages(p, 64 * PAGE_SZ);
 	return (unsigned long)p;
 }
 
 static unsigned long zoo_file(void *arg)
 {
 	int fd = open("/proc/self/exe", O_RDONLY);
-	volatile char *priv, *shared;
+	char *priv, *shared;
 	char tmp[] = "/tmp/oracle.XXXXXX";
 	unsigned long off, len = 16 * PAGE_SZ;
 
@@ -909,10 +935,9 @@ static unsigned long zoo_file(void *arg)
 	close(fd);
 	if (shared == MAP_FAILED)
 		return 0;
-	for (off = 0; off < len; off += PAGE_SZ) {
-		(void)priv[off];
+	read_pages(priv, len);
+	for (off = 0; off < len; off += PAGE_SZ)
 		shared[off] = 1;
-	}
 	priv[0] = 1;	/* one copy-on-write page among page-cache pages */
 	return (unsigned long)priv;
 }

@@ -406,6 +406,7 @@ static const char *const state_names[] = {
 	"present", "swap", "migration", "other", "marker", "hwpoison",
 	"device-private", "device-exclusive",
 };
+
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
 };
