@@ -84,6 +84,10 @@ static void target_error(struct netlink_ext_ack *extack, const struct nlattr *at
 	case -ENODATA:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "process has exited: its address space is gone");
 		break;
+	case -EACCES:
+		/* ptscope_target_get() said why. */
+		NL_SET_BAD_ATTR(extack, attr);
+		break;
 	case -EINTR:
 		NL_SET_ERR_MSG(extack, "interrupted by a signal");
 		break;
@@ -92,7 +96,9 @@ static void target_error(struct netlink_ext_ack *extack, const struct nlattr *at
 
 /**
  * get_target() - permission check and target lookup shared by all commands
- * @skb: the request, whose sender's credentials are checked
+ * @skb: the request, whose sender's credentials are checked: here and in a
+ *	dump's ->start, generic netlink runs inside the sender's sendmsg(), so
+ *	the current task is the sender
  * @attrs: the parsed request
  * @pid_required: without PTSCOPE_A_PID, refuse; else look at the caller
  * @extack: where to say what went wrong
@@ -119,7 +125,7 @@ static int get_target(struct sk_buff *skb, struct nlattr **attrs, bool pid_requi
 		pid = find_get_pid(nla_get_u32(attrs[PTSCOPE_A_PID]));
 	else
 		pid = get_task_pid(current, PIDTYPE_PID);
-	ret = pid ? ptscope_target_get(pid, target) : -ESRCH;
+	ret = pid ? ptscope_target_get(pid, NULL, extack, target) : -ESRCH;
 	put_pid(pid);
 	if (ret)
 		target_error(extack, attrs[PTSCOPE_A_PID], ret);
