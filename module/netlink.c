@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/ptscope.h>
@@ -524,9 +525,25 @@ static int put_kernel_entry(struct sk_buff *skb, const struct ptscope_kernel_ent
 	return 0;
 }
 
+/*
+ * The kernel half shows where KASLR put the kernel's areas and where its
+ * page tables are: under lockdown (confidentiality), refuse it as
+ * /proc/kcore is refused.
+ */
+static int kernel_prepare(struct dump_state *state, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	int ret = security_locked_down(LOCKDOWN_KCORE);
+
+	if (ret)
+		NL_SET_ERR_MSG(extack,
+			       "kernel is locked down (confidentiality): its page tables are not shown");
+	return ret;
+}
+
 static int kernel_start(struct netlink_callback *cb)
 {
-	return dump_start(cb, false, NULL);
+	return dump_start(cb, false, kernel_prepare);
 }
 
 static int kernel_next(struct dump_state *state)

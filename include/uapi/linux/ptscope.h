@@ -19,6 +19,8 @@
  * over the target's user namespace; a process may always read itself.  The
  * ptrace checks of other security modules (SELinux, AppArmor, Smack,
  * Landlock) are not applied: the kernel does not let a module ask them.
+ * KERNEL_GET is refused while the kernel is locked down for
+ * confidentiality, as /proc/kcore is.
  *
  * Commands, all carrying PTSCOPE_A_PID (the target, in the caller's pid
  * namespace; optional for KERNEL_GET, which then reads the caller's own):
@@ -52,7 +54,8 @@
  *	areas it covers.
  *
  * Errors carry an extended-ack message, pointing at the attribute at fault:
- *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace
+ *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace;
+ *               KERNEL_GET while the kernel is locked down (confidentiality)
  *   EACCES      the caller may not read the target (ptrace read access, as
  *               /proc/PID/pagemap requires): another user, a non-dumpable
  *               target, or capabilities the caller lacks, each without
