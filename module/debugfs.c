@@ -10,7 +10,10 @@
  *
  * Physical addresses are for CAP_SYS_ADMIN in the initial user namespace
  * only, checked at open (file mode alone would let a root-owned file
- * descriptor passed to someone else be read).
+ * descriptor passed to someone else be read).  As for /proc/PID/pagemap,
+ * the opener also needs ptrace read access to the target, decided with the
+ * opener's credentials (file->f_cred, as PTRACE_MODE_FSCREDS means) when
+ * the target is chosen and whenever a view pins it.
  */
 
 #include <linux/capability.h>
@@ -36,8 +39,8 @@ static bool may_see_physical(struct file *file)
 	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 }
 
-/* Pin the target's mm for a view being opened. */
-static int view_target_get(struct ptscope_target *target)
+/* Pin the target's mm for a view being opened (or read) through @file. */
+static int view_target_get(const struct file *file, struct ptscope_target *target)
 {
 	struct pid *pid;
 	int ret;
@@ -47,7 +50,7 @@ static int view_target_get(struct ptscope_target *target)
 	mutex_unlock(&target_lock);
 	if (!pid)
 		return -ENOENT;	/* nothing written to "target" yet */
-	ret = ptscope_target_get(pid, target);
+	ret = ptscope_target_get(pid, file, NULL, target);
 	put_pid(pid);
 	return ret;
 }
@@ -69,8 +72,11 @@ static ssize_t target_write(struct file *file, const char __user *ubuf,
 	pid = find_get_pid(nr);
 	if (!pid)
 		return -ESRCH;
-	/* Refuse kernel threads and exited processes now, not at every read. */
-	ret = ptscope_target_get(pid, &target);
+	/*
+	 * Refuse kernel threads, exited processes and targets the writer may
+	 * not read now, not only at every open.
+	 */
+	ret = ptscope_target_get(pid, file, NULL, &target);
 	if (ret) {
 		put_pid(pid);
 		return ret;
@@ -88,7 +94,7 @@ static ssize_t target_write(struct file *file, const char __user *ubuf,
 static int target_show(struct seq_file *m, void *v)
 {
 	struct ptscope_target target;
-	int ret = view_target_get(&target);
+	int ret = view_target_get(m->file, &target);
 
 	if (ret == -ENOENT) {
 		seq_puts(m, "none\n");
@@ -335,7 +341,7 @@ static int view_open(struct file *file, const struct seq_operations *ops,
 	view = __seq_open_private(file, ops, sizeof(*view));
 	if (!view)
 		return -ENOMEM;
-	ret = view_target_get(&view->target);
+	ret = view_target_get(file, &view->target);
 	if (ret) {
 		seq_release_private(file->f_inode, file);
 		return ret;
@@ -400,7 +406,7 @@ static int layout_show(struct seq_file *m, void *v)
 	unsigned int i, top;
 	int ret;
 
-	ret = view_target_get(&target);
+	ret = view_target_get(m->file, &target);
 	if (ret)
 		return ret;
 	while ((ret = ptscope_vma_next(target.mm, &addr, &vma)) == 0) {

@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/ptscope.h>
@@ -85,6 +86,10 @@ static void target_error(struct netlink_ext_ack *extack, const struct nlattr *at
 	case -ENODATA:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "process has exited: its address space is gone");
 		break;
+	case -EACCES:
+		/* ptscope_target_get() said why. */
+		NL_SET_BAD_ATTR(extack, attr);
+		break;
 	case -EINTR:
 		NL_SET_ERR_MSG(extack, "interrupted by a signal");
 		break;
@@ -93,7 +98,9 @@ static void target_error(struct netlink_ext_ack *extack, const struct nlattr *at
 
 /**
  * get_target() - permission check and target lookup shared by all commands
- * @skb: the request, whose sender's credentials are checked
+ * @skb: the request, whose sender's credentials are checked: here and in a
+ *	dump's ->start, generic netlink runs inside the sender's sendmsg(), so
+ *	the current task is the sender
  * @attrs: the parsed request
  * @pid_required: without PTSCOPE_A_PID, refuse; else look at the caller
  * @extack: where to say what went wrong
@@ -120,7 +127,7 @@ static int get_target(struct sk_buff *skb, struct nlattr **attrs, bool pid_requi
 		pid = find_get_pid(nla_get_u32(attrs[PTSCOPE_A_PID]));
 	else
 		pid = get_task_pid(current, PIDTYPE_PID);
-	ret = pid ? ptscope_target_get(pid, target) : -ESRCH;
+	ret = pid ? ptscope_target_get(pid, NULL, extack, target) : -ESRCH;
 	put_pid(pid);
 	if (ret)
 		target_error(extack, attrs[PTSCOPE_A_PID], ret);
@@ -538,9 +545,25 @@ static int put_kernel_entry(struct sk_buff *skb, const struct ptscope_kernel_ent
 	return 0;
 }
 
+/*
+ * The kernel half shows where KASLR put the kernel's areas and where its
+ * page tables are: under lockdown (confidentiality), refuse it as
+ * /proc/kcore is refused.
+ */
+static int kernel_prepare(struct dump_state *state, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	int ret = security_locked_down(LOCKDOWN_KCORE);
+
+	if (ret)
+		NL_SET_ERR_MSG(extack,
+			       "kernel is locked down (confidentiality): its page tables are not shown");
+	return ret;
+}
+
 static int kernel_start(struct netlink_callback *cb)
 {
-	return dump_start(cb, false, NULL);
+	return dump_start(cb, false, kernel_prepare);
 }
 
 static int kernel_next(struct dump_state *state)

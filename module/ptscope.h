@@ -7,6 +7,8 @@
 #include <linux/sched.h>
 #include <uapi/linux/ptscope.h>
 
+struct file;
+struct netlink_ext_ack;
 struct pid;
 
 /* target.c */
@@ -16,7 +18,8 @@ struct ptscope_target {
 	char comm[TASK_COMM_LEN];
 };
 
-int ptscope_target_get(struct pid *pid, struct ptscope_target *target);
+int ptscope_target_get(struct pid *pid, const struct file *file,
+		       struct netlink_ext_ack *extack, struct ptscope_target *target);
 void ptscope_target_put(struct ptscope_target *target);
 
 /* region.c */

@@ -2,8 +2,9 @@
 /*
  * The generic netlink family and the client: their answers equal the
  * debugfs views and /proc/PID/pagemap, TRANSLATE walks every level, each
- * malformed request gets its documented errno and an extack message, and
- * callers without CAP_SYS_ADMIN in the initial user namespace are refused.
+ * malformed request gets its documented errno and an extack message,
+ * callers without CAP_SYS_ADMIN in the initial user namespace are refused,
+ * and callers with it are refused a target where /proc/PID/pagemap is.
  */
 
 #include <errno.h>
@@ -369,55 +370,60 @@ TEST(malformed_requests_get_their_errno_and_an_extack_message)
 	waitpid(zombie, NULL, 0);
 }
 
-/* The refused child asks about its parent, the test. */
-static void put_self(struct nlmsghdr *nlh, void *arg)
-{
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, getppid());
-}
+/* What a caller was answered: each an errno, 0 when allowed. */
+struct verdicts {
+	int pagemap;		/* opening and reading /proc/PID/pagemap */
+	int netlink;		/* MAP_GET */
+	int set_target;		/* writing the pid to debugfs "target" */
+	int open_map;		/* opening the debugfs map view */
+	char extack[200];	/* MAP_GET's message */
+};
 
 /*
- * In a child that gave up its privileges with @drop: the errno of a
- * MAP_GET request, and the errno of opening the debugfs map view.
+ * In a child that took the credentials @drop gives it (or exits non-zero
+ * if it cannot): what pagemap, netlink and debugfs answer it about @pid,
+ * the map view showing @pid already.  Returns 0, or -1 if the child failed.
  */
-static int run_refused(int *nl_err, int *open_err, void (*drop)(void))
+static int ask_as(pid_t pid, void (*drop)(const void *arg), const void *arg,
+		  struct verdicts *v)
 {
-	int pipefd[2], res[2] = { -1, -1 };
-	pid_t pid;
+	int pipefd[2], status;
+	pid_t child;
 
-	if (pipe(pipefd))
+	memset(v, 0, sizeof(*v));
+	if (ptscope_set_target(pid) || pipe(pipefd))
 		return -1;
-	pid = fork();
-	if (pid == 0) {
+	child = fork();
+	if (child == 0) {
 		int fd;
 
-		drop();
-		res[0] = ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_self, NULL,
-					 NULL, NULL, NULL, 0);
+		drop(arg);
+		v->pagemap = pagemap_access(pid);
+		v->netlink = -ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_pid_attr,
+					      &pid, NULL, NULL, v->extack, sizeof(v->extack));
+		v->set_target = ptscope_set_target(pid);
 		fd = open("/sys/kernel/debug/ptscope/map", O_RDONLY);
-		res[1] = fd < 0 ? errno : 0;
-		if (write(pipefd[1], res, sizeof(res)) != sizeof(res))
+		v->open_map = fd < 0 ? errno : 0;
+		if (write(pipefd[1], v, sizeof(*v)) != sizeof(*v))
 			_exit(1);
 		_exit(0);
 	}
 	close(pipefd[1]);
-	if (read(pipefd[0], res, sizeof(res)) != sizeof(res)) {
-		res[0] = -1;
-		res[1] = -1;
-	}
+	if (read(pipefd[0], v, sizeof(*v)) != sizeof(*v))
+		child = -1;
 	close(pipefd[0]);
-	waitpid(pid, NULL, 0);
-	*nl_err = res[0];
-	*open_err = res[1];
+	if (child < 0 || waitpid(child, &status, 0) < 0 || status)
+		return -1;
 	return 0;
 }
 
-static void become_nobody(void)
+static void become_nobody(const void *arg)
 {
 	if (setgid(65534) || setuid(65534))
 		_exit(1);
 }
 
-static void become_userns_root(void)
+static void become_userns_root(const void *arg)
 {
 	char map[32];
 	int fd;
@@ -437,27 +443,33 @@ static void become_userns_root(void)
 	close(fd);
 }
 
-static void keep_only_net_admin(void)
+/* Keep exactly @caps (a mask of CAP_* below 32), effective and permitted. */
+static int set_caps(uint32_t caps)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = {};
 
-	data[0].effective = 1U << CAP_NET_ADMIN;
-	data[0].permitted = 1U << CAP_NET_ADMIN;
-	if (syscall(SYS_capset, &hdr, data))
+	data[0].effective = caps;
+	data[0].permitted = caps;
+	return syscall(SYS_capset, &hdr, data);
+}
+
+static void keep_only_net_admin(const void *arg)
+{
+	if (set_caps(1U << CAP_NET_ADMIN))
 		_exit(1);
 }
 
-static void check_refused(struct __test_metadata *_metadata, void (*drop)(void),
-			  const char *who)
+static void check_refused(struct __test_metadata *_metadata,
+			  void (*drop)(const void *arg), const char *who)
 {
-	int nl_err, open_err;
+	struct verdicts v;
 
-	ASSERT_EQ(0, ptscope_set_target(getpid()));
-	ASSERT_EQ(0, run_refused(&nl_err, &open_err, drop));
-	EXPECT_EQ(-EPERM, nl_err) TH_LOG("%s: netlink answered %d", who, nl_err);
-	EXPECT_TRUE(open_err == EPERM || open_err == EACCES)
-		TH_LOG("%s: open of the map view: %s", who, strerror(open_err));
+	/* The refused child asks about its parent, the test. */
+	ASSERT_EQ(0, ask_as(getpid(), drop, NULL, &v));
+	EXPECT_EQ(EPERM, v.netlink) TH_LOG("%s: netlink answered %d", who, v.netlink);
+	EXPECT_TRUE(v.open_map == EPERM || v.open_map == EACCES)
+		TH_LOG("%s: open of the map view: %s", who, strerror(v.open_map));
 }
 
 TEST(unprivileged_user_is_refused)
@@ -473,6 +485,137 @@ TEST(user_namespace_root_is_refused)
 TEST(cap_net_admin_alone_is_refused)
 {
 	check_refused(_metadata, keep_only_net_admin, "CAP_NET_ADMIN only");
+}
+
+/*
+ * Callers that hold CAP_SYS_ADMIN: then what /proc/PID/pagemap asks of its
+ * opener decides, ptrace read access to the target (mm_access() with
+ * PTRACE_MODE_READ_FSCREDS: the same user, a dumpable target, no
+ * capability the caller lacks, or else CAP_SYS_PTRACE).  Each variant asks
+ * pagemap with the caller's credentials, and ptscope must answer the same
+ * over netlink and debugfs: pagemap is the oracle, not a table here.
+ */
+FIXTURE(access) {
+	struct target target;
+};
+
+struct access_caller {
+	uid_t uid;
+	bool ptrace;		/* CAP_SYS_PTRACE too */
+};
+
+struct access_target {
+	uid_t uid;
+	bool caps;		/* a root target keeps its capabilities */
+	bool dumpable;
+};
+
+FIXTURE_VARIANT(access) {
+	struct access_caller caller;
+	struct access_target target;
+};
+
+FIXTURE_VARIANT_ADD(access, root_without_ptrace_reads_full_root) {
+	.caller = { .uid = 0 },
+	.target = { .uid = 0, .caps = true, .dumpable = true },
+};
+
+FIXTURE_VARIANT_ADD(access, root_without_ptrace_reads_capless_root) {
+	.caller = { .uid = 0 },
+	.target = { .uid = 0, .dumpable = true },
+};
+
+FIXTURE_VARIANT_ADD(access, root_without_ptrace_reads_nondumpable_root) {
+	.caller = { .uid = 0 },
+	.target = { .uid = 0 },
+};
+
+FIXTURE_VARIANT_ADD(access, root_with_ptrace_reads_nondumpable_user) {
+	.caller = { .uid = 0, .ptrace = true },
+	.target = { .uid = 2000 },
+};
+
+FIXTURE_VARIANT_ADD(access, admin_user_reads_same_user) {
+	.caller = { .uid = 1000 },
+	.target = { .uid = 1000, .dumpable = true },
+};
+
+FIXTURE_VARIANT_ADD(access, admin_user_reads_nondumpable_same_user) {
+	.caller = { .uid = 1000 },
+	.target = { .uid = 1000 },
+};
+
+FIXTURE_VARIANT_ADD(access, admin_user_reads_other_user) {
+	.caller = { .uid = 1000 },
+	.target = { .uid = 2000, .dumpable = true },
+};
+
+FIXTURE_VARIANT_ADD(access, admin_user_reads_nondumpable_other_user) {
+	.caller = { .uid = 1000 },
+	.target = { .uid = 2000 },
+};
+
+FIXTURE_VARIANT_ADD(access, admin_user_with_ptrace_reads_nondumpable_other_user) {
+	.caller = { .uid = 1000, .ptrace = true },
+	.target = { .uid = 2000 },
+};
+
+/* In the target: its user, capabilities and dumpability; 0 on failure. */
+static unsigned long become_access_target(void *arg)
+{
+	const struct access_target *t = arg;
+	uid_t id = t->uid;
+
+	if (setresgid(id, id, id) || setresuid(id, id, id))
+		return 0;
+	if (!t->caps && set_caps(0))
+		return 0;
+	/* After the uid change, which made it non-dumpable (suid_dumpable). */
+	if (prctl(PR_SET_DUMPABLE, t->dumpable))
+		return 0;
+	return 1;
+}
+
+/*
+ * The caller: CAP_SYS_ADMIN, which every query needs; CAP_DAC_OVERRIDE, so
+ * that file modes of /proc and debugfs do not decide instead of the rules
+ * under test; CAP_SYS_PTRACE when the variant says so.
+ */
+static void become_access_caller(const void *arg)
+{
+	const struct access_caller *c = arg;
+	uid_t id = c->uid;
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(id, id, id) || setresuid(id, id, id) ||
+	    set_caps(1U << CAP_SYS_ADMIN | 1U << CAP_DAC_OVERRIDE |
+		     (c->ptrace ? 1U << CAP_SYS_PTRACE : 0)))
+		_exit(1);
+}
+
+FIXTURE_SETUP(access)
+{
+	ASSERT_EQ(0, target_start(&self->target, become_access_target,
+				  (void *)&variant->target));
+	ASSERT_EQ(1, self->target.value);
+}
+
+FIXTURE_TEARDOWN(access)
+{
+	target_stop(&self->target);
+}
+
+TEST_F(access, answers_as_pagemap_does)
+{
+	struct verdicts v;
+
+	ASSERT_EQ(0, ask_as(self->target.pid, become_access_caller, &variant->caller, &v));
+	ksft_print_msg("pagemap: %s; netlink: %s (%s)\n", strerror(v.pagemap),
+		       strerror(v.netlink), v.extack);
+	EXPECT_EQ(v.pagemap, v.netlink);
+	EXPECT_EQ(v.pagemap, v.set_target);
+	EXPECT_EQ(v.pagemap, v.open_map);
+	if (v.netlink)
+		EXPECT_NE(0, v.extack[0]);
 }
 
 struct dump_count {

@@ -225,6 +225,22 @@ uint64_t pagemap_entry(pid_t pid, unsigned long va)
 	return entry;
 }
 
+int pagemap_access(pid_t pid)
+{
+	char path[64];
+	uint64_t entry;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	if (pread(fd, &entry, sizeof(entry), 0) != sizeof(entry))
+		err = errno;
+	close(fd);
+	return err;
+}
+
 /* Does ptscope's @run (may be NULL) say at @va what pagemap entry @pme says? */
 static bool agrees(const struct map_run *run, unsigned long va, uint64_t pme)
 {
@@ -786,6 +802,11 @@ int genl_family_id(const char *name)
 		    family_cb, &id, NULL, 0))
 		return -1;
 	return id;
+}
+
+void put_pid_attr(struct nlmsghdr *nlh, void *arg)
+{
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(pid_t *)arg);
 }
 
 int ptscope_request(uint8_t cmd, uint16_t flags,

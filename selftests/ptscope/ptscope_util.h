@@ -54,6 +54,8 @@ const struct region_line *ptscope_find_region(const struct region_line *lines,
 
 /* The raw 64-bit pagemap entry of @va in @pid, or 0 on error. */
 uint64_t pagemap_entry(pid_t pid, unsigned long va);
+/* 0 if @pid's pagemap opens and reads for this process, else the errno. */
+int pagemap_access(pid_t pid);
 #define PM_PRESENT	0x8000000000000000ULL	/* bit 63 */
 #define PM_SWAP		0x4000000000000000ULL	/* bit 62 */
 #define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
@@ -145,6 +147,9 @@ int ptscope_request(uint8_t cmd, uint16_t flags,
 struct ptscope_run;
 int ptscope_visit_runs(const struct nlmsghdr *nlh,
 		       void (*fn)(const struct ptscope_run *run, void *arg), void *arg);
+
+/* A request builder for ptscope_request(): PTSCOPE_A_PID of *(pid_t *)@arg. */
+void put_pid_attr(struct nlmsghdr *nlh, void *arg);
 
 /* The generic netlink family id of @name, or -1. */
 int genl_family_id(const char *name);

@@ -137,11 +137,6 @@ static unsigned long churn(void *arg)
 	}
 }
 
-static void put_pid_attr(struct nlmsghdr *nlh, void *arg)
-{
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(pid_t *)arg);
-}
-
 struct translate_arg {
 	pid_t pid;
 	unsigned long addr;

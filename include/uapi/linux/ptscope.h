@@ -10,7 +10,17 @@
  *
  * Every request needs CAP_SYS_ADMIN in the initial user namespace: physical
  * addresses are sensitive (they help rowhammer and side-channel attacks),
- * which is also why /proc/PID/pagemap hides them from everyone else.
+ * which is also why /proc/PID/pagemap hides them from everyone else.  As
+ * pagemap does, ptscope also requires ptrace read access to the target,
+ * judged with the sender's credentials (its fsuid and fsgid) when the
+ * request arrives: the same user (all of uid, euid, suid, gid, egid and
+ * sgid), a dumpable target, and no capability in the target's permitted
+ * set that the sender lacks in its effective set, or else CAP_SYS_PTRACE
+ * over the target's user namespace; a process may always read itself.  The
+ * ptrace checks of other security modules (SELinux, AppArmor, Smack,
+ * Landlock) are not applied: the kernel does not let a module ask them.
+ * KERNEL_GET is refused while the kernel is locked down for
+ * confidentiality, as /proc/kcore is.
  *
  * Commands, all carrying PTSCOPE_A_PID (the target, in the caller's pid
  * namespace; optional for KERNEL_GET, which then reads the caller's own):
@@ -59,7 +69,12 @@
  * for a consistent picture.
  *
  * Errors carry an extended-ack message, pointing at the attribute at fault:
- *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace
+ *   EPERM       the caller lacks CAP_SYS_ADMIN in the initial user namespace;
+ *               KERNEL_GET while the kernel is locked down (confidentiality)
+ *   EACCES      the caller may not read the target (ptrace read access, as
+ *               /proc/PID/pagemap requires): another user, a non-dumpable
+ *               target, or capabilities the caller lacks, each without
+ *               CAP_SYS_PTRACE over the target's user namespace
  *   EINVAL      a missing or malformed attribute, an unaligned range bound
  *   ERANGE      an empty or inverted range, an address in the kernel half,
  *               an enum value (PTSCOPE_A_REGION) beyond the enum
