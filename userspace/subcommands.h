@@ -38,6 +38,7 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 	       int nargs, struct cmd_args *args);
 /* Parse a pid or an address; print an error and return -1 when invalid. */
 int parse_pid(const char *s, uint32_t *pid);
+/* An address is hex, with or without 0x. */
 int parse_addr(const char *s, uint64_t *addr);
 
 #endif
