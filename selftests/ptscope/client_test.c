@@ -2,13 +2,16 @@
 /*
  * What the client reads and writes: addresses are hex with or without 0x,
  * as ptscope, pmap and /proc/PID/maps print them, anything else is a usage
- * error that names the argument.
+ * error that names the argument; a file name cannot break a text row, and
+ * JSON carries it exactly.
  */
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -96,6 +99,50 @@ TEST(bad_address_is_a_usage_error_that_names_it)
 	snprintf(cmd, sizeof(cmd), "ptscope map --range 400000-zz %d 2>&1", getpid());
 	EXPECT_EQ(2, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "invalid address `zz'")) TH_LOG("%s", out);
+}
+
+/*
+ * Text: a newline as /proc/PID/maps writes it (\012), and the other control
+ * characters the same way.  JSON: the name as it is, in JSON's escapes.
+ */
+TEST(control_characters_in_a_path_keep_regions_rows_whole)
+{
+	static const char path[] = "/tmp/ptscope\nnew line\ttab\033esc";
+	static const char text[] = " /tmp/ptscope\\012new line\\011tab\\033esc\n";
+	static const char json_path[] =
+		"\"path\":\"/tmp/ptscope\\u000anew line\\u0009tab\\u001besc\"";
+	char cmd[64], start[32], *out, *row, *eol;
+	int fd;
+	char *p;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, PAGE_SZ));
+	p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, p[0]);
+
+	snprintf(cmd, sizeof(cmd), "ptscope regions %d", getpid());
+	out = run_output(cmd);
+	ASSERT_NE(NULL, out);
+	snprintf(start, sizeof(start), "\n%016lx ", (unsigned long)p);
+	row = strstr(out, start);
+	ASSERT_NE(NULL, row) TH_LOG("no row at %p:\n%s", p, out);
+	eol = strchr(row + 1, '\n');
+	ASSERT_NE(NULL, eol);
+	EXPECT_TRUE(eol + 1 - row > strlen(text) &&
+		    !strncmp(eol + 1 - strlen(text), text, strlen(text)))
+		TH_LOG("the row does not end with the escaped path:%.*s", (int)(eol - row), row);
+	free(out);
+
+	snprintf(cmd, sizeof(cmd), "ptscope regions -j %d", getpid());
+	out = run_output(cmd);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, json_path)) TH_LOG("%s", out);
+	free(out);
+	munmap(p, PAGE_SZ);
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN
