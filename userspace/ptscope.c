@@ -48,6 +48,7 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 		{ "region", required_argument, NULL, 'r' },
 		{ "range", required_argument, NULL, 'R' },
 		{ "svg", required_argument, NULL, 's' },
+		{ "by-address", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, i;
@@ -68,8 +69,10 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 				args->region = optarg;
 			else if (c == 'R')
 				args->range = optarg;
-			else
+			else if (c == 's')
 				args->svg = optarg;
+			else
+				args->by_address = true;
 			continue;
 		}
 		goto usage;

@@ -22,6 +22,7 @@ struct cmd_args {
 	const char *region;	/* --region */
 	const char *range;	/* --range */
 	const char *svg;	/* --svg */
+	bool by_address;	/* --by-address */
 	char *args[2];		/* positional arguments */
 };
 
@@ -29,8 +30,8 @@ struct cmd_args {
 
 /*
  * Parse -j/--json, -h/--help and the options named in @options ("r":
- * --region, "R": --range, "s": --svg), and exactly @nargs positional
- * arguments.
+ * --region, "R": --range, "s": --svg, "A": --by-address), and exactly
+ * @nargs positional arguments.
  * Returns 0, ARGS_HELP after printing @usage to stdout, or 2 after printing
  * it to stderr.
  */
