@@ -70,7 +70,7 @@ static int map_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* START-END, each a number in any base strtoull() takes. */
+/* START-END, each an address as parse_addr() reads it. */
 static int parse_range(const char *s, uint64_t *start, uint64_t *end)
 {
 	char *copy = strdup(s), *dash;

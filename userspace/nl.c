@@ -348,65 +348,6 @@ const char *attr_str(const struct nlattr *attr)
 	       mnl_attr_get_str(attr) : "";
 }
 
-int ptscope_dump_start(struct ptscope_dump *d, uint8_t cmd,
-		       void (*put)(struct nlmsghdr *nlh, void *arg), void *arg)
-{
-	struct nlmsghdr *nlh;
-
-	d->next = NULL;
-	d->left = 0;
-	d->done = false;
-	if (ptscope_nl_open(&d->nl))
-		return -1;
-	nlh = ptscope_nl_request(&d->nl, cmd, NLM_F_DUMP);
-	put(nlh, arg);
-	d->seq = nlh->nlmsg_seq;
-	if (mnl_socket_sendto(d->nl.sock, nlh, nlh->nlmsg_len) < 0) {
-		fprintf(stderr, "ptscope: netlink send: %s\n", strerror(errno));
-		ptscope_nl_close(&d->nl);
-		return -1;
-	}
-	return 0;
-}
-
-const struct nlmsghdr *ptscope_dump_next(struct ptscope_dump *d, bool *err)
-{
-	const struct nlmsghdr *nlh;
-	ssize_t len;
-
-	while (!d->done) {
-		if (!d->next || !mnl_nlmsg_ok(d->next, d->left)) {
-			len = mnl_socket_recvfrom(d->nl.sock, d->buf, sizeof(d->buf));
-			if (len < 0) {
-				fprintf(stderr, "ptscope: netlink receive: %s\n", strerror(errno));
-				*err = true;
-				return NULL;
-			}
-			note_dump_interrupted(d->buf, len);
-			d->next = (const struct nlmsghdr *)d->buf;
-			d->left = len;
-			continue;
-		}
-		nlh = d->next;
-		d->next = mnl_nlmsg_next(nlh, &d->left);
-		if (!mnl_nlmsg_seq_ok(nlh, d->seq) || !mnl_nlmsg_portid_ok(nlh, d->nl.portid))
-			continue;
-		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
-			d->done = true;
-			if ((nlh->nlmsg_type == NLMSG_ERROR ? error_cb : done_cb)(nlh, NULL) < 0)
-				*err = true;
-			return NULL;
-		}
-		return nlh;
-	}
-	return NULL;
-}
-
-void ptscope_dump_close(struct ptscope_dump *d)
-{
-	ptscope_nl_close(&d->nl);
-}
-
 int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
 		  void *arg, mnl_cb_t cb, void *data)
 {

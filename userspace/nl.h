@@ -43,29 +43,6 @@ void ptscope_put_pid(struct nlmsghdr *nlh, void *pid);
 /* A dump so far had NLM_F_DUMP_INTR: the target changed while it was read. */
 bool ptscope_dump_interrupted(void);
 
-/*
- * A dump read one message at a time, so that two can be read side by side
- * (ptscope diff).  It has a socket of its own.
- */
-struct ptscope_dump {
-	struct ptscope_nl nl;
-	uint32_t seq;
-	char buf[PTSCOPE_NL_BUFSIZE];
-	const struct nlmsghdr *next;	/* in buf */
-	int left;			/* bytes of buf from next on */
-	bool done;
-};
-
-/* Open a socket and send @cmd's dump request, with @put adding attributes. */
-int ptscope_dump_start(struct ptscope_dump *d, uint8_t cmd,
-		       void (*put)(struct nlmsghdr *nlh, void *arg), void *arg);
-/*
- * The next reply message; NULL at the end, or on an error, which is then
- * printed, and *@err set.
- */
-const struct nlmsghdr *ptscope_dump_next(struct ptscope_dump *d, bool *err);
-void ptscope_dump_close(struct ptscope_dump *d);
-
 /* Attributes of a reply message (after its genl header), or of a nest. */
 void ptscope_nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, unsigned int max);
 void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text and JSON output: see output.h. */
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/ptscope.h>
@@ -138,13 +140,45 @@ void out_uint(const char *key, const char *fmt, uint64_t value)
 	}
 }
 
+/*
+ * Text: control characters as \ooo, the way /proc/PID/maps writes a newline
+ * in a path ("\012"), so that a file or command name can neither break a
+ * row nor send escape sequences to the terminal.
+ */
+static void text_string(const char *fmt, const char *value)
+{
+	const char *s = value;
+	char *escaped, *d;
+
+	while (*s && !iscntrl((unsigned char)*s))
+		s++;
+	if (!*s) {
+		printf(fmt, value);
+		return;
+	}
+	escaped = malloc(4 * strlen(value) + 1);
+	if (!escaped) {
+		perror(PROG_NAME);
+		exit(1);
+	}
+	for (s = value, d = escaped; *s; s++) {
+		if (iscntrl((unsigned char)*s))
+			d += sprintf(d, "\\%03o", (unsigned char)*s);
+		else
+			*d++ = *s;
+	}
+	*d = '\0';
+	printf(fmt, escaped);
+	free(escaped);
+}
+
 void out_string(const char *key, const char *fmt, const char *value)
 {
 	if (json) {
 		json_key(key);
 		json_string(value);
 	} else {
-		printf(fmt, value);
+		text_string(fmt, value);
 	}
 }
 

@@ -22,6 +22,7 @@ void out_close_array(void);
 /* JSON: "0x..." string; text: @fmt applied to the number. */
 void out_hex(const char *key, const char *fmt, uint64_t value);
 void out_uint(const char *key, const char *fmt, uint64_t value);
+/* Text: control characters in @value as \ooo, as /proc/PID/maps writes "\n". */
 void out_string(const char *key, const char *fmt, const char *value);
 /* JSON: null; text: @fmt applied to "-". */
 void out_null(const char *key, const char *fmt);

@@ -48,6 +48,7 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 		{ "region", required_argument, NULL, 'r' },
 		{ "range", required_argument, NULL, 'R' },
 		{ "svg", required_argument, NULL, 's' },
+		{ "by-address", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, i;
@@ -68,8 +69,10 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 				args->region = optarg;
 			else if (c == 'R')
 				args->range = optarg;
-			else
+			else if (c == 's')
 				args->svg = optarg;
+			else
+				args->by_address = true;
 			continue;
 		}
 		goto usage;
@@ -99,14 +102,26 @@ int parse_pid(const char *s, uint32_t *pid)
 	return 0;
 }
 
+/*
+ * Hex, with or without 0x, as ptscope itself, pmap and /proc/PID/maps print
+ * addresses: base 0 would read 0000000000400000 as octal and 400000 as
+ * decimal.  Nothing but hex digits after the 0x: strtoull() alone would
+ * also take blanks, a sign and a second 0x.
+ */
 int parse_addr(const char *s, uint64_t *addr)
 {
-	char *end;
+	const char *digits = s;
 
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+		digits += 2;
 	errno = 0;
-	*addr = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-') {
-		fprintf(stderr, "%s: invalid address `%s'\n", PROG_NAME, s);
+	if (*digits && !digits[strspn(digits, "0123456789abcdefABCDEF")])
+		*addr = strtoull(digits, NULL, 16);
+	else
+		errno = EINVAL;
+	if (errno) {
+		fprintf(stderr, "%s: invalid address `%s': expected hex, e.g. 0x400000 or 400000\n",
+			PROG_NAME, s);
 		return -1;
 	}
 	return 0;

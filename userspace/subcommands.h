@@ -22,6 +22,7 @@ struct cmd_args {
 	const char *region;	/* --region */
 	const char *range;	/* --range */
 	const char *svg;	/* --svg */
+	bool by_address;	/* --by-address */
 	char *args[2];		/* positional arguments */
 };
 
@@ -29,8 +30,8 @@ struct cmd_args {
 
 /*
  * Parse -j/--json, -h/--help and the options named in @options ("r":
- * --region, "R": --range, "s": --svg), and exactly @nargs positional
- * arguments.
+ * --region, "R": --range, "s": --svg, "A": --by-address), and exactly
+ * @nargs positional arguments.
  * Returns 0, ARGS_HELP after printing @usage to stdout, or 2 after printing
  * it to stderr.
  */
@@ -38,6 +39,7 @@ int parse_args(int argc, char *argv[], const char *usage, const char *options,
 	       int nargs, struct cmd_args *args);
 /* Parse a pid or an address; print an error and return -1 when invalid. */
 int parse_pid(const char *s, uint32_t *pid);
+/* An address is hex, with or without 0x. */
 int parse_addr(const char *s, uint64_t *addr);
 
 #endif

@@ -2,8 +2,11 @@
 /*
  * ptscope diff and ptscope layout: the relation diff gives every page
  * agrees with pagemap (fork and copy-on-write, a shared library, the
- * seed's 0x00400000), layout lists the regions in address-space order with
- * the sizes of their VMAs, and its SVG is well-formed XML.
+ * seed's 0x00400000), a library is paired by file and offset under
+ * address-space randomization, a frame at two addresses is the same frame
+ * unless --by-address is asked for; layout lists the regions in
+ * address-space order with the sizes of their VMAs, and its SVG is
+ * well-formed XML.
  */
 
 #include <errno.h>
@@ -27,17 +30,40 @@ static const char *diff_entry(const char *json, unsigned long va)
 	return strstr(json, key);
 }
 
-/* Value of "key":"0x..." (or null: 0) in the object at @obj. */
-static uint64_t hex_field(const char *obj, const char *key)
+/* The first entry of @json's diff whose pages hold @va, or NULL. */
+static const char *entry_holding(const char *json, unsigned long va)
+{
+	unsigned long start, size;
+	const char *at;
+
+	for (at = json; (at = strstr(at, "{\"va\":\"0x")); at++) {
+		start = strtoul(at + 9, NULL, 16);
+		size = strtoul(strstr(at, "\"size\":") + 7, NULL, 10);
+		if (start <= va && va < start + size)
+			return at;
+	}
+	return NULL;
+}
+
+/* Where "key": is in the object at @obj (not in a later one), or NULL. */
+static const char *field(const char *obj, const char *key)
 {
 	char pattern[32];
 	const char *at;
 
 	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
 	at = strstr(obj, pattern);
-	if (!at || !strncmp(at + strlen(pattern), "null", 4))
+	return at && at < strchr(obj, '}') ? at + strlen(pattern) : NULL;
+}
+
+/* Value of "key":"0x..." (absent or null: 0) in the object at @obj. */
+static uint64_t hex_field(const char *obj, const char *key)
+{
+	const char *at = field(obj, key);
+
+	if (!at || !strncmp(at, "null", 4))
 		return 0;
-	return strtoull(at + strlen(pattern) + 1, NULL, 16);
+	return strtoull(at + 1, NULL, 16);
 }
 
 static bool relation_is(const char *obj, const char *relation)
@@ -49,12 +75,17 @@ static bool relation_is(const char *obj, const char *relation)
 	return strstr(obj, pattern) && strstr(obj, pattern) < end;
 }
 
+static char *diff_json_opt(const char *opt, pid_t a, pid_t b)
+{
+	char cmd[80];
+
+	snprintf(cmd, sizeof(cmd), "ptscope diff -j %s %d %d", opt, a, b);
+	return run_output(cmd);
+}
+
 static char *diff_json(pid_t a, pid_t b)
 {
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "ptscope diff -j %d %d", a, b);
-	return run_output(cmd);
+	return diff_json_opt("", a, b);
 }
 
 static uint64_t pagemap_pa(pid_t pid, unsigned long va)
@@ -123,7 +154,7 @@ TEST(diff_shared_library_page_is_the_same_frame)
 {
 	unsigned long page;
 	struct target a, b;
-	const char *e, *at;
+	const char *e;
 	char *json;
 
 	ASSERT_EQ(0, exec_target_start(&a, true));
@@ -133,11 +164,7 @@ TEST(diff_shared_library_page_is_the_same_frame)
 
 	json = diff_json(a.pid, b.pid);
 	ASSERT_NE(NULL, json);
-	/* The piece holding printf's page: the last entry starting at or below it. */
-	e = NULL;
-	for (at = json; (at = strstr(at, "{\"va\":\"0x")); at++)
-		if (strtoull(at + 9, NULL, 16) <= page)
-			e = at;
+	e = entry_holding(json, page);
 	ASSERT_NE(NULL, e);
 	EXPECT_TRUE(relation_is(e, "same"));
 	EXPECT_EQ(pagemap_pa(a.pid, page),
@@ -147,6 +174,109 @@ TEST(diff_shared_library_page_is_the_same_frame)
 	free(json);
 	target_stop(&a);
 	target_stop(&b);
+}
+
+/* Under ASLR: printf's page is at another address in each, in one file. */
+TEST(diff_pairs_a_library_page_by_file_and_offset_under_aslr)
+{
+	unsigned long page_a, page_b, off;
+	struct target a, b;
+	const char *e, *shlib;
+	char *json;
+
+	ASSERT_EQ(0, exec_target_start(&a, false));
+	ASSERT_EQ(0, exec_target_start(&b, false));
+	if (a.value == b.value) {
+		target_stop(&a);
+		target_stop(&b);
+		SKIP(return, "printf at %#lx in both: address-space randomization is off",
+		     a.value);
+	}
+	page_a = a.value & ~(PAGE_SZ - 1);
+	page_b = b.value & ~(PAGE_SZ - 1);
+
+	json = diff_json(a.pid, b.pid);
+	ASSERT_NE(NULL, json);
+	e = entry_holding(json, page_a);
+	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(relation_is(e, "same")) TH_LOG("%.200s", e);
+	off = page_a - strtoul(e + 9, NULL, 16);
+	EXPECT_EQ(pagemap_pa(a.pid, page_a), hex_field(e, "a_pa") + off);
+	EXPECT_EQ(pagemap_pa(b.pid, page_b), hex_field(e, "b_pa") + off);
+	EXPECT_EQ(page_b, hex_field(e, "b_va") + off);
+	/* Relocated pages: a copy in each, paired by file offset all the same. */
+	EXPECT_NE(NULL, strstr(json, "\"relation\":\"different\",\"b_va\":"));
+	shlib = strstr(json, "\"shlib\":{\"same\":");
+	ASSERT_NE(NULL, shlib);
+	EXPECT_LT(0, strtoul(shlib + 17, NULL, 10));
+	free(json);
+	target_stop(&a);
+	target_stop(&b);
+}
+
+static char *moved_page;
+
+/* The child's copy of moved_page, moved elsewhere: the frame stays. */
+static unsigned long move_page(void *arg)
+{
+	void *to = mmap(NULL, PAGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (to == MAP_FAILED)
+		return 0;
+	to = mremap(moved_page, PAGE_SZ, PAGE_SZ, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	return to == MAP_FAILED ? 0 : (unsigned long)to;
+}
+
+TEST(diff_one_frame_at_two_addresses_is_the_same_frame)
+{
+	unsigned long va, moved;
+	struct target child;
+	const char *e;
+	char *json;
+
+	moved_page = lone_page();
+	ASSERT_NE(NULL, moved_page);
+	va = (unsigned long)moved_page;
+	ASSERT_EQ(0, target_start(&child, move_page, NULL));
+	moved = child.value;
+	ASSERT_NE(0, moved);
+	ASSERT_EQ(pagemap_pa(getpid(), va), pagemap_pa(child.pid, moved));
+
+	json = diff_json(getpid(), child.pid);
+	ASSERT_NE(NULL, json);
+	e = entry_holding(json, va);
+	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(relation_is(e, "same")) TH_LOG("%.200s", e);
+	EXPECT_EQ(pagemap_pa(getpid(), va), hex_field(e, "a_pa") + va - strtoul(e + 9, NULL, 16));
+	EXPECT_EQ(moved, hex_field(e, "b_va") + va - strtoul(e + 9, NULL, 16));
+	free(json);
+	target_stop(&child);
+	munmap(moved_page - PAGE_SZ, 3 * PAGE_SZ);
+}
+
+TEST(diff_by_address_compares_only_pages_at_one_address)
+{
+	unsigned long va, moved;
+	struct target child;
+	const char *e;
+	char *json;
+
+	moved_page = lone_page();
+	ASSERT_NE(NULL, moved_page);
+	va = (unsigned long)moved_page;
+	ASSERT_EQ(0, target_start(&child, move_page, NULL));
+	moved = child.value;
+	ASSERT_NE(0, moved);
+
+	json = diff_json_opt("--by-address", getpid(), child.pid);
+	ASSERT_NE(NULL, json);
+	e = entry_holding(json, va);
+	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(relation_is(e, "only_a")) TH_LOG("%.200s", e);
+	EXPECT_EQ(NULL, field(e, "b_va"));
+	free(json);
+	target_stop(&child);
+	munmap(moved_page - PAGE_SZ, 3 * PAGE_SZ);
 }
 
 TEST(diff_seed_same_va_different_frames)

@@ -32,7 +32,7 @@ _ptscope()
 	if [[ $cur == -* ]]; then
 		case $cmd in
 		map) COMPREPLY=($(compgen -W "-j --json --help --region --range" -- "$cur")) ;;
-		diff) COMPREPLY=($(compgen -W "-j --json --help --region" -- "$cur")) ;;
+		diff) COMPREPLY=($(compgen -W "-j --json --help --region --by-address" -- "$cur")) ;;
 		layout) COMPREPLY=($(compgen -W "-j --json --help --svg" -- "$cur")) ;;
 		regions | translate | kernel) COMPREPLY=($(compgen -W "-j --json --help" -- "$cur")) ;;
 		esac
