@@ -1100,9 +1100,19 @@ static unsigned long zoo_seed(void *arg)
 	return map_seed_page(arg);
 }
 
+static void sigbus_seen(int sig)
+{
+}
+
 static unsigned long zoo_hwpoison(void *arg)
 {
 	char *p = (char *)zoo_anon(arg);
+
+	/*
+	 * 6.12 (not 6.1) injects the error as MF_ACTION_REQUIRED: the
+	 * process that maps the page gets a SIGBUS it must survive.
+	 */
+	signal(SIGBUS, sigbus_seen);
 
 	if (!p || madvise(p + 8 * PAGE_SZ, PAGE_SZ, MADV_HWPOISON)) {
 		fprintf(stderr, "# MADV_HWPOISON: %s\n", strerror(errno));
