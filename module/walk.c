@@ -620,8 +620,9 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
 /*
  * Find the VMA at or above walk->addr.  After the lock was dropped, the
  * VMA the pending run is in may have been split, unmapped, or given other
- * flags: the run goes on only in the same VMA, with the same region and
- * flags.  Returns true, with the pending run in @out, when it ended.
+ * flags: the run goes on only if the VMA now found holds its start, with
+ * the same region and flags.  Returns true, with the pending run in @out,
+ * when it ended.
  */
 static bool enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
 {
@@ -635,7 +636,7 @@ static bool enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
 		walk->vma_end = walk->end;
 		return flush_pending(walk, out);
 	}
-	same = vma->vm_start < walk->addr;
+	same = vma->vm_start <= run->va && vma->vm_start < walk->addr;
 	walk->addr = max(walk->addr, vma->vm_start);
 	walk->vma_end = min(vma->vm_end, walk->end);
 	walk->region = ptscope_vma_region(vma, &walk->region_cache);

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,7 +18,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
@@ -748,118 +746,6 @@ TEST(scattered_target_comes_as_frames_records)
 	ksft_print_msg("%lu pages in %lu runs, as pagemap says, from %lu frames records\n",
 		       got.pages, got.runs, got.frames_records);
 	munmap(p, len);
-}
-
-/* What a MAP_GET dump looked like: flagged interrupted, runs in order. */
-struct dump_check {
-	bool interrupted;
-	bool out_of_order;
-	unsigned long runs;
-	uint64_t end;		/* of the run before */
-};
-
-static void check_run_order(const struct ptscope_run *run, void *arg)
-{
-	struct dump_check *c = arg;
-
-	if (run->va < c->end)
-		c->out_of_order = true;
-	c->end = run->va + run->size;
-	c->runs++;
-}
-
-static int dump_check_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dump_check *c = data;
-
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		c->interrupted = true;
-	return ptscope_visit_runs(nlh, check_run_order, c) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-}
-
-static void put_map_pid(struct nlmsghdr *nlh, void *arg)
-{
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(pid_t *)arg);
-}
-
-/* A thread of the target changes its VMAs all the time: mmap, munmap. */
-static void *churn(void *arg)
-{
-	for (;;) {
-		void *q = mmap(NULL, PAGE_SZ, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (q != MAP_FAILED)
-			munmap(q, PAGE_SZ);
-	}
-	return NULL;
-}
-
-static unsigned long churn_vmas(void *arg)
-{
-	char *p = map_scattered(64UL << 20);
-	pthread_t thread;
-
-	return p && !pthread_create(&thread, NULL, churn, NULL) ? (unsigned long)p : 0;
-}
-
-/* Kernels that count VMA changes: mm_lock_seq, 6.4+ with per-VMA locks. */
-static bool kernel_counts_vma_changes(void)
-{
-	static const char cmd[] =
-		"zcat /proc/config.gz 2>/dev/null | grep -c '^CONFIG_PER_VMA_LOCK=y'";
-	char *config = run_output(cmd);
-	bool counts;
-	int major = 0, minor = 0;
-	struct utsname u;
-
-	uname(&u);
-	if (sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		major = 0;
-	counts = major > 6 || (major == 6 && minor >= 4);
-	if (config && *config)
-		counts &= atoi(config) > 0;
-	else if (access("/proc/config.gz", F_OK) == 0)
-		counts = false;
-	free(config);
-	return counts;
-}
-
-TEST(dump_while_vmas_change_is_flagged_interrupted)
-{
-	struct dump_check c;
-	char extack[256];
-	struct target t;
-	int i, interrupted = 0;
-
-	/* Frozen: the same answer, never flagged. */
-	ASSERT_EQ(0, target_start(&t, touch_pages, (void *)(16384 * PAGE_SZ)));
-	kill(t.pid, SIGSTOP);
-	for (i = 0; i < 3; i++) {
-		memset(&c, 0, sizeof(c));
-		ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_map_pid, &t.pid,
-					     dump_check_cb, &c, extack, sizeof(extack)));
-		EXPECT_FALSE(c.interrupted);
-		EXPECT_FALSE(c.out_of_order);
-	}
-	kill(t.pid, SIGCONT);
-	target_stop(&t);
-
-	/* A thread of the target maps and unmaps all along: flagged, still in order. */
-	ASSERT_EQ(0, target_start(&t, churn_vmas, NULL));
-	ASSERT_NE(0, t.value);
-	for (i = 0; i < 20; i++) {
-		memset(&c, 0, sizeof(c));
-		ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_map_pid, &t.pid,
-					     dump_check_cb, &c, extack, sizeof(extack)))
-			TH_LOG("%s", extack);
-		EXPECT_FALSE(c.out_of_order);
-		EXPECT_LT(16384 / 256, c.runs);
-		interrupted += c.interrupted;
-	}
-	target_stop(&t);
-	ksft_print_msg("%d of 20 dumps of a churning target flagged interrupted\n", interrupted);
-	/* 6.1 has no count to see changes with: never flagged there. */
-	EXPECT_EQ(kernel_counts_vma_changes(), interrupted > 0);
 }
 
 TEST_HARNESS_MAIN
