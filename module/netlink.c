@@ -143,7 +143,7 @@ struct dump_state {
 			u32 region;
 		} map;
 		struct {
-			unsigned long next;
+			struct ptscope_walk walk;
 			struct ptscope_vma vma;
 			char *path;	/* PATH_MAX bytes */
 		} regions;
@@ -445,6 +445,7 @@ cancel:
 static int regions_prepare(struct dump_state *state, struct nlattr **attrs,
 			   struct netlink_ext_ack *extack)
 {
+	ptscope_walk_init(&state->regions.walk, state->target.mm, 0, TASK_SIZE_MAX, NULL);
 	state->regions.path = kmalloc(PATH_MAX, GFP_KERNEL);
 	ptscope_stats_request_bytes(sizeof(*state) + PATH_MAX);
 	return state->regions.path ? 0 : -ENOMEM;
@@ -459,7 +460,7 @@ static int regions_next(struct dump_state *state)
 {
 	/* The VMA before this one is in a message now: its file may go. */
 	ptscope_vma_release(&state->regions.vma);
-	return ptscope_vma_next(state->target.mm, &state->regions.next, &state->regions.vma);
+	return ptscope_vma_next(&state->regions.walk, &state->regions.vma);
 }
 
 static int regions_put(struct sk_buff *skb, struct dump_state *state)
