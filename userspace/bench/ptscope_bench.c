@@ -559,6 +559,21 @@ static void report_goal(const char *what, uint64_t a, uint64_t b, double limit)
 	       (double)a / b);
 }
 
+/* The goal of the module's longest mmap_lock hold since the stats were reset. */
+static void report_lock_hold(const char *goal)
+{
+	uint64_t long_holds = 0;
+
+	/* Buckets 11 and up of the histogram: holds of 1 ms or more. */
+	for (unsigned int bucket = 11; bucket < 16; bucket++)
+		long_holds += module_stat("lock_hold_us_log2", bucket);
+	printf("bench: goal %s: %s (%.3f ms, %" PRIu64 " entries; %" PRIu64 " of %" PRIu64
+	       " holds took 1 ms or more)\n", goal,
+	       module_stat("max_lock_hold_ns", 0) <= 1000000 ? "met" : "missed",
+	       module_stat("max_lock_hold_ns", 0) / 1e6, module_stat("max_lock_hold_entries", 0),
+	       long_holds, module_stat("lock_holds", 0));
+}
+
 static void reset_stats(void)
 {
 	FILE *f = fopen(STATS, "w");
@@ -641,15 +656,12 @@ static void vma_lock_hold(void)
 	by_debugfs(split.pid);
 	kill(split.pid, SIGKILL);
 	module_stats("after split_60000:");
-	printf("bench: goal split_60000 longest mmap_lock hold <= 1 ms: %s (%.3f ms, %" PRIu64
-	       " entries)\n", module_stat("max_lock_hold_ns", 0) <= 1000000 ? "met" : "missed",
-	       module_stat("max_lock_hold_ns", 0) / 1e6, module_stat("max_lock_hold_entries", 0));
+	report_lock_hold("split_60000 longest mmap_lock hold <= 1 ms");
 }
 
 int main(void)
 {
 	static uint64_t t[NW][NM][RUNS];
-	uint64_t long_holds = 0;
 	unsigned int w, m, r;
 
 	for (w = 0; w < NW; w++) {
@@ -716,14 +728,7 @@ int main(void)
 	report_goal("thp_1g netlink <= 0.05x pagemap", med[1][NETLINK], med[1][PAGEMAP], 0.05);
 	report_goal("sparse_64g netlink <= 2x three_pages", med[2][NETLINK], med[3][NETLINK], 2.0);
 	module_stats("after all workloads:");
-	/* Buckets 11 and up of the histogram: holds of 1 ms or more. */
-	for (unsigned int bucket = 11; bucket < 16; bucket++)
-		long_holds += module_stat("lock_hold_us_log2", bucket);
-	printf("bench: goal longest mmap_lock hold <= 1 ms: %s (%.3f ms, %" PRIu64
-	       " entries; %" PRIu64 " of %" PRIu64 " holds took 1 ms or more)\n",
-	       module_stat("max_lock_hold_ns", 0) <= 1000000 ? "met" : "missed",
-	       module_stat("max_lock_hold_ns", 0) / 1e6, module_stat("max_lock_hold_entries", 0),
-	       long_holds, module_stat("lock_holds", 0));
+	report_lock_hold("longest mmap_lock hold <= 1 ms");
 	reset_stats();
 	by_netlink(workloads[3].pid);
 	module_stats("after one three_pages dump:");
