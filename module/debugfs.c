@@ -132,10 +132,9 @@ static const struct file_operations target_fops = {
  */
 struct view {
 	struct ptscope_target target;
-	struct ptscope_walk walk;	/* map */
+	struct ptscope_walk walk;
 	u64 frames[PTSCOPE_WALK_FRAMES];	/* map */
 	const u64 *run_frames;		/* map: the run is a frames record */
-	unsigned long next_vma;		/* regions */
 	union {
 		struct ptscope_run run;
 		struct ptscope_vma vma;
@@ -157,7 +156,7 @@ static int advance_map(struct view *view)
 static int advance_regions(struct view *view)
 {
 	ptscope_vma_release(&view->vma);
-	return ptscope_vma_next(view->target.mm, &view->next_vma, &view->vma);
+	return ptscope_vma_next(&view->walk, &view->vma);
 }
 
 static void view_rewind(struct view *view)
@@ -166,7 +165,6 @@ static void view_rewind(struct view *view)
 	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX, view->frames);
 	if (view->advance == advance_regions)
 		ptscope_vma_release(&view->vma);
-	view->next_vma = 0;
 	view->pos = 0;
 	view->eof = false;
 }
@@ -400,8 +398,9 @@ static int layout_show(struct seq_file *m, void *v)
 {
 	struct region_span spans[__PTSCOPE_REGION_MAX] = {};
 	struct ptscope_target target;
-	unsigned long addr = 0, above;
+	struct ptscope_walk walk;
 	struct ptscope_vma vma;
+	unsigned long above;
 	struct region_span *s;
 	unsigned int i, top;
 	int ret;
@@ -409,7 +408,8 @@ static int layout_show(struct seq_file *m, void *v)
 	ret = view_target_get(m->file, &target);
 	if (ret)
 		return ret;
-	while ((ret = ptscope_vma_next(target.mm, &addr, &vma)) == 0) {
+	ptscope_walk_init(&walk, target.mm, 0, TASK_SIZE_MAX, NULL);
+	while ((ret = ptscope_vma_next(&walk, &vma)) == 0) {
 		s = &spans[vma.region];
 		if (!s->vmas)
 			s->start = vma.start;

@@ -151,7 +151,7 @@ struct dump_state {
 			u32 region;
 		} map;
 		struct {
-			unsigned long next;
+			struct ptscope_walk walk;
 			struct ptscope_vma vma;
 			char *path;	/* PATH_MAX bytes */
 		} regions;
@@ -472,13 +472,32 @@ cancel:
 static int regions_prepare(struct dump_state *state, struct nlattr **attrs,
 			   struct netlink_ext_ack *extack)
 {
+	ptscope_walk_init(&state->regions.walk, state->target.mm, 0, TASK_SIZE_MAX, NULL);
 	state->regions.path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	ptscope_stats_request_bytes(sizeof(*state) + PATH_MAX);
 	return state->regions.path ? 0 : -ENOMEM;
 }
 
+/*
+ * The message one VMA may need on its own: pid, comm, and the VMA with a
+ * path of PATH_MAX.  Dump messages are NLMSG_GOODSIZE (3.7 KiB) until the
+ * reader shows a larger buffer, and a path may be 4,095 bytes: without
+ * room for it the dump failed with EMSGSIZE.  The room is asked for rather
+ * than the path cut, so that every path is whole, as in /proc/PID/maps.
+ */
+static size_t regions_msg_size(void)
+{
+	size_t vma = 4 * nla_total_size_64bit(sizeof(u64)) + 2 * nla_total_size(sizeof(u32)) +
+		     nla_total_size(PATH_MAX);
+
+	return nlmsg_total_size(genlmsg_msg_size(nla_total_size(sizeof(u32)) +
+						 nla_total_size(TASK_COMM_LEN) +
+						 nla_total_size(vma)));
+}
+
 static int regions_start(struct netlink_callback *cb)
 {
+	cb->min_dump_alloc = regions_msg_size();
 	return dump_start(cb, true, regions_prepare);
 }
 
@@ -486,7 +505,7 @@ static int regions_next(struct dump_state *state)
 {
 	/* The VMA before this one is in a message now: its file may go. */
 	ptscope_vma_release(&state->regions.vma);
-	return ptscope_vma_next(state->target.mm, &state->regions.next, &state->regions.vma);
+	return ptscope_vma_next(&state->regions.walk, &state->regions.vma);
 }
 
 static int regions_put(struct sk_buff *skb, struct dump_state *state)

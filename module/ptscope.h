@@ -23,13 +23,18 @@ int ptscope_target_get(struct pid *pid, const struct file *file,
 void ptscope_target_put(struct ptscope_target *target);
 
 /* region.c */
+/* What is known of one group of adjacent VMAs of a file (see region.c). */
 struct ptscope_region_cache {
-	const struct inode *inode;	/* file whose VMA group was classified */
-	unsigned long end;		/* where that group ends */
-	bool exec;			/* the group has an executable VMA */
+	const struct inode *inode;	/* the file; compared, never dereferenced */
+	unsigned long start;		/* the part of the group looked at */
+	unsigned long end;
+	bool exec;			/* a VMA in [start, end) is executable */
+	bool start_found;		/* start and end are the group's own */
+	bool end_found;
 };
 
-u8 ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *cache);
+int ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *cache,
+		       unsigned int *budget);
 const char *ptscope_region_name(unsigned int region);
 
 /* walk.c */
@@ -46,6 +51,9 @@ const char *ptscope_region_name(unsigned int region);
  * given, NLMSG_GOODSIZE (about 3.7 KiB).
  */
 #define PTSCOPE_WALK_FRAMES 256
+
+/* Page-table entries looked at per hold of mmap_lock. */
+#define PTSCOPE_WALK_BUDGET 4096
 
 /*
  * The cursor of one walk over [addr, end) of an mm.  Walks hold the mm's
@@ -100,8 +108,7 @@ void ptscope_walk_pause(struct ptscope_walk *walk);
 struct address_space *ptscope_hugetlb_mapping(struct vm_area_struct *vma);
 const u64 *ptscope_walk_frames(const struct ptscope_walk *walk);
 unsigned int ptscope_frames_piece(const u64 *frames, unsigned int nr);
-int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
-		     struct ptscope_vma *vma);
+int ptscope_vma_next(struct ptscope_walk *walk, struct ptscope_vma *vma);
 void ptscope_vma_release(struct ptscope_vma *vma);
 
 /* The flags a leaf takes from its VMA, not from its entry. */

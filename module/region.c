@@ -34,42 +34,103 @@ static bool is_exe_inode(struct mm_struct *mm, const struct inode *inode)
 }
 
 /*
+ * What looking at one more VMA of a file's group costs, in the walk's
+ * budget (page-table entries): a step of a VMA iterator and a few compares,
+ * a quarter of what entering a VMA costs (PTSCOPE_WALK_VMA_COST in walk.c).
+ */
+#define PTSCOPE_REGION_SCAN_COST 16
+
+/* Does @next, the VMA just below or above @addr, go on with @inode's group? */
+static bool continues_group(const struct vm_area_struct *next,
+			    const struct inode *inode, unsigned long addr)
+{
+	return next && vma_inode(next) == inode &&
+	       (next->vm_end == addr || next->vm_start == addr);
+}
+
+/* Pay for looking at one more VMA; false, and nothing left, when it cannot. */
+static bool charge(unsigned int *budget)
+{
+	if (*budget < PTSCOPE_REGION_SCAN_COST) {
+		*budget = 0;
+		return false;
+	}
+	*budget -= PTSCOPE_REGION_SCAN_COST;
+	return true;
+}
+
+static void grow_group(struct ptscope_region_cache *cache, const struct vm_area_struct *vma)
+{
+	cache->start = min(cache->start, vma->vm_start);
+	cache->end = max(cache->end, vma->vm_end);
+	cache->exec |= !!(vma->vm_flags & VM_EXEC);
+}
+
+/*
+ * Grow the known part of the group, [cache->start, cache->end), down and up
+ * to its ends.  False when @budget ran out first: the cache says how far
+ * the scan got.
+ */
+static bool scan_group(struct mm_struct *mm, struct ptscope_region_cache *cache,
+		       unsigned int *budget)
+{
+	VMA_ITERATOR(down, mm, cache->start);
+	VMA_ITERATOR(up, mm, cache->end);
+	struct vm_area_struct *next;
+
+	while (!cache->start_found) {
+		if (!charge(budget))
+			return false;
+		next = vma_prev(&down);
+		cache->start_found = !continues_group(next, cache->inode, cache->start);
+		if (!cache->start_found)
+			grow_group(cache, next);
+	}
+	while (!cache->end_found) {
+		if (!charge(budget))
+			return false;
+		next = vma_next(&up);
+		cache->end_found = !continues_group(next, cache->inode, cache->end);
+		if (!cache->end_found)
+			grow_group(cache, next);
+	}
+	return true;
+}
+
+/*
  * Is @vma's file mapped executable in its mm?  The ELF loader maps all
  * segments of a library next to each other (text, read-only data, RELRO,
  * data, and PROT_NONE padding between them), so look at the group of
- * adjacent VMAs of the same file.  The answer is cached for the rest of
- * the group, which is walked next.
+ * adjacent VMAs of the same file, once: a process may split one mapping
+ * into tens of thousands of VMAs (mprotect of every other page), and
+ * scanning the group again for each of them took time quadratic in its
+ * size.
+ *
+ * The cache outlives a drop of mmap_lock, so a group too large for one
+ * hold is scanned over several, and is not scanned again after each.  Its
+ * inode is compared, never dereferenced, so it needs no reference.  What
+ * it says is what the group was when it was looked at: if the address
+ * space changes during the dump, a VMA read after the change may be
+ * classified by its group as it was before, in a dump that mixes the two
+ * address spaces anyway, as every dump that drops the lock may.
+ *
+ * Return: 1 or 0, or -EAGAIN when @budget ran out first.
  */
-static bool file_group_is_exec(struct vm_area_struct *vma,
-			       struct ptscope_region_cache *cache)
+static int file_group_is_exec(struct vm_area_struct *vma,
+			      struct ptscope_region_cache *cache, unsigned int *budget)
 {
-	VMA_ITERATOR(back, vma->vm_mm, vma->vm_start);
-	VMA_ITERATOR(fwd, vma->vm_mm, vma->vm_end);
 	const struct inode *inode = vma_inode(vma);
-	struct vm_area_struct *cur, *next, *prev;
-	bool exec = vma->vm_flags & VM_EXEC;
 
-	if (cache->inode == inode && vma->vm_start < cache->end)
-		return cache->exec;
-
-	for (cur = vma; !exec; cur = prev) {
-		prev = vma_prev(&back);
-		if (!prev || prev->vm_end != cur->vm_start || vma_inode(prev) != inode)
-			break;
-		exec = prev->vm_flags & VM_EXEC;
-	}
-
-	for (cur = vma; ; cur = next) {
-		next = vma_next(&fwd);
-		if (!next || next->vm_start != cur->vm_end || vma_inode(next) != inode)
-			break;
-		exec |= !!(next->vm_flags & VM_EXEC);
-	}
-
-	cache->inode = inode;
-	cache->end = cur->vm_end;
-	cache->exec = exec;
-	return exec;
+	if (cache->inode != inode || vma->vm_start < cache->start || vma->vm_end > cache->end)
+		*cache = (struct ptscope_region_cache) {
+			.inode = inode,
+			.start = vma->vm_start,
+			.end = vma->vm_end,
+			.exec = vma->vm_flags & VM_EXEC,
+		};
+	if (!scan_group(vma->vm_mm, cache, budget))
+		return -EAGAIN;
+	return cache->exec;
 }
 
 /* The anonymous bss the ELF loader puts right after the writable data. */
@@ -86,11 +147,21 @@ static bool follows_exe_data(struct vm_area_struct *vma)
 /**
  * ptscope_vma_region() - classify a VMA
  * @vma: the VMA, under mmap_read_lock
- * @cache: remembers the last file group; reset it when the lock is dropped
+ * @cache: what the last calls learnt about a file's group of VMAs, zeroed
+ *	before the first; kept across drops of mmap_lock
+ * @budget: what the caller may still spend under this hold of mmap_lock
+ *	(see PTSCOPE_WALK_BUDGET); what the classification costs is taken
+ *	off, beyond the flat cost of looking at @vma itself
+ *
+ * Return: the region (enum ptscope_region), or -EAGAIN when @budget ran out
+ * first: drop mmap_lock and call again for the same address with a new
+ * budget and the same cache, which goes on from where this call stopped.
  */
-u8 ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *cache)
+int ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *cache,
+		       unsigned int *budget)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	int exec;
 
 	/* _install_special_mapping(): [vdso], [vvar], [uprobes] */
 	if (vma->vm_ops && vma->vm_ops->name)
@@ -103,8 +174,10 @@ u8 ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *c
 		if (is_exe_inode(mm, vma_inode(vma)))
 			return vma->vm_flags & VM_WRITE ? PTSCOPE_REGION_DATA :
 							  PTSCOPE_REGION_CODE;
-		return file_group_is_exec(vma, cache) ? PTSCOPE_REGION_SHLIB :
-							PTSCOPE_REGION_MMAP;
+		exec = file_group_is_exec(vma, cache, budget);
+		if (exec < 0)
+			return exec;
+		return exec ? PTSCOPE_REGION_SHLIB : PTSCOPE_REGION_MMAP;
 	}
 	if (follows_exe_data(vma))
 		return PTSCOPE_REGION_DATA;

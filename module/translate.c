@@ -116,16 +116,28 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 {
 	struct ptscope_region_cache cache = {};
 	struct vm_area_struct *vma;
-	int ret;
+	unsigned int budget;
+	int ret, region = 0;
 
 	memset(t, 0, sizeof(*t));
 	if (!mmget_not_zero(mm))
 		return -ENODATA;
-	ret = mmap_read_lock_killable(mm);
-	if (ret)
-		goto out;
+	/* Classifying the VMA may take more than one hold of the lock. */
+	for (;;) {
+		ret = mmap_read_lock_killable(mm);
+		if (ret)
+			goto out;
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start > addr)
+			break;
+		budget = PTSCOPE_WALK_BUDGET;
+		region = ptscope_vma_region(vma, &cache, &budget);
+		if (region >= 0)
+			break;
+		mmap_read_unlock(mm);
+		cond_resched();
+	}
 
-	vma = find_vma(mm, addr);
 	if (!vma || vma->vm_start > addr) {
 		/*
 		 * Without a VMA, tables below the top level may be freed under
@@ -138,7 +150,7 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 		struct address_space *hugetlb = ptscope_hugetlb_mapping(vma);
 
 		t->in_vma = true;
-		t->leaf.region = ptscope_vma_region(vma, &cache);
+		t->leaf.region = region;
 		t->leaf.flags = ptscope_vma_flags(vma);
 		if (hugetlb)
 			i_mmap_lock_read(hugetlb);

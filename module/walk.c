@@ -31,8 +31,6 @@
 #include "compat.h"
 #include "ptscope.h"
 
-/* Page-table entries looked at per hold of mmap_lock. */
-#define PTSCOPE_WALK_BUDGET 4096
 /*
  * What entering a VMA (find_vma(), classifying it) costs, in entries:
  * make bench's 2,000 one-page VMAs take ~2 us each against ~20 ns per PTE
@@ -102,12 +100,28 @@ void ptscope_walk_pause(struct ptscope_walk *walk)
 	mmput(walk->mm);
 	walk->locked = false;
 	/*
-	 * VMAs, the files the region cache compares, and the page tables
-	 * above the PTE level may change now.
+	 * VMAs and the page tables above the PTE level may change now.  The
+	 * region cache is kept: see file_group_is_exec().
 	 */
 	walk->in_vma = false;
 	walk->in_table = false;
-	walk->region_cache.inode = NULL;
+}
+
+/*
+ * Take the mm's mmap_lock if the walk does not hold it, first dropping it
+ * for a moment if the budget of this hold is spent.
+ */
+static int walk_resume(struct ptscope_walk *walk)
+{
+	if (walk->locked && !walk->budget) {
+		ptscope_walk_pause(walk);
+		cond_resched();
+	}
+	if (walk->locked)
+		return 0;
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return walk_lock(walk);
 }
 
 /*
@@ -621,14 +635,15 @@ static bool flush_pending(struct ptscope_walk *walk, struct ptscope_run *out)
  * Find the VMA at or above walk->addr.  After the lock was dropped, the
  * VMA the pending run is in may have been split, unmapped, or given other
  * flags: the run goes on only if the VMA now found holds its start, with
- * the same region and flags.  Returns true, with the pending run in @out,
- * when it ended.
+ * the same region and flags.  Returns 1, with the pending run in @out,
+ * when it ended; 0; -EAGAIN when classifying the VMA spent the budget.
  */
-static bool enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
+static int enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
 {
 	struct vm_area_struct *vma = find_vma(walk->mm, walk->addr);
 	const struct ptscope_run *run = &walk->pending;
 	bool same;
+	int region;
 
 	walk->budget -= min(walk->budget, PTSCOPE_WALK_VMA_COST);
 	if (!vma || vma->vm_start >= walk->end) {
@@ -636,16 +651,19 @@ static bool enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
 		walk->vma_end = walk->end;
 		return flush_pending(walk, out);
 	}
+	region = ptscope_vma_region(vma, &walk->region_cache, &walk->budget);
+	if (region < 0)
+		return region;
 	same = vma->vm_start <= run->va && vma->vm_start < walk->addr;
 	walk->addr = max(walk->addr, vma->vm_start);
 	walk->vma_end = min(vma->vm_end, walk->end);
-	walk->region = ptscope_vma_region(vma, &walk->region_cache);
+	walk->region = region;
 	walk->vma_flags = ptscope_vma_flags(vma);
 	walk->hugetlb_mapping = ptscope_hugetlb_mapping(vma);
 	walk->in_vma = true;
 	if (same && run->region == walk->region &&
 	    (run->flags & PTSCOPE_VMA_FLAGS) == walk->vma_flags)
-		return false;
+		return 0;
 	return flush_pending(walk, out);
 }
 
@@ -669,26 +687,23 @@ int ptscope_walk_next(struct ptscope_walk *walk, struct ptscope_run *run)
 
 	walk->out_frames = NULL;
 	for (;;) {
-		if (walk->locked && !walk->budget) {
-			ptscope_walk_pause(walk);
-			cond_resched();
-		}
-		if (!walk->locked) {
-			if (fatal_signal_pending(current))
-				return -EINTR;
-			ret = walk_lock(walk);
-			if (ret)
-				return ret;
-		}
+		ret = walk_resume(walk);
+		if (ret)
+			return ret;
 
 		if (walk->addr >= walk->vma_end && flush_pending(walk, run))
 			return 0;
 		if (walk->addr >= walk->end)
 			return 1;
 
-		if ((!walk->in_vma || walk->addr >= walk->vma_end) &&
-		    enter_vma(walk, run))
-			return 0;
+		if (!walk->in_vma || walk->addr >= walk->vma_end) {
+			ret = enter_vma(walk, run);
+			if (ret > 0)
+				return 0;
+			/* Spent classifying: the lock drops, the VMA is found again. */
+			if (ret < 0)
+				continue;
+		}
 		if (walk->addr >= walk->end)
 			return 1;
 
@@ -721,53 +736,56 @@ unsigned int ptscope_frames_piece(const u64 *frames, unsigned int nr)
 }
 
 /**
- * ptscope_vma_next() - the next VMA at or above an address, with its
- *	resident page count
- * @mm: the mm, pinned with mmgrab()
- * @addr: where to look; on success, moved to the end of the VMA
+ * ptscope_vma_next() - the next VMA of a walk, with its resident page count
+ * @walk: from ptscope_walk_init(), frames not needed; on success it goes on
+ *	from the end of the VMA
  * @vma: filled in on success; release with ptscope_vma_release()
  *
- * Return: 0, 1 when there is no VMA above @addr, or a negative errno as
- * ptscope_walk_next() returns.  Holds no lock on return.
+ * One walk lists all VMAs, so the region cache serves them all.
+ *
+ * Return: 0, 1 when there is no VMA left in the walk's range, or a negative
+ * errno as ptscope_walk_next() returns.  Holds no lock on return.
  */
-int ptscope_vma_next(struct mm_struct *mm, unsigned long *addr,
-		     struct ptscope_vma *vma)
+int ptscope_vma_next(struct ptscope_walk *walk, struct ptscope_vma *vma)
 {
-	struct ptscope_walk walk;
+	unsigned long end = walk->end;
 	struct vm_area_struct *found;
 	struct ptscope_run run;
-	int ret;
+	int region, ret;
 
-	ptscope_walk_init(&walk, mm, *addr, TASK_SIZE_MAX, NULL);
-	ret = walk_lock(&walk);
-	if (ret)
-		return ret;
-	found = find_vma(mm, *addr);
-	if (!found) {
-		ptscope_walk_pause(&walk);
-		return 1;
-	}
+	do {
+		ret = walk_resume(walk);
+		if (ret)
+			return ret;
+		found = find_vma(walk->mm, walk->addr);
+		if (!found || found->vm_start >= end) {
+			ptscope_walk_pause(walk);
+			return 1;
+		}
+		region = ptscope_vma_region(found, &walk->region_cache, &walk->budget);
+	} while (region < 0);
 	*vma = (struct ptscope_vma) {
 		.start = found->vm_start,
 		.end = found->vm_end,
 		.pgoff = found->vm_pgoff,
 		.flags = found->vm_flags,
 		.file = found->vm_file ? get_file(found->vm_file) : NULL,
-		.region = ptscope_vma_region(found, &walk.region_cache),
+		.region = region,
 	};
 
-	walk.addr = vma->start;
-	walk.end = vma->end;
-	while ((ret = ptscope_walk_next(&walk, &run)) == 0) {
+	walk->addr = vma->start;
+	walk->end = vma->end;
+	while ((ret = ptscope_walk_next(walk, &run)) == 0) {
 		if (run.state == PTSCOPE_STATE_PRESENT)
 			vma->resident += run.size >> PAGE_SHIFT;
 	}
-	ptscope_walk_pause(&walk);
+	ptscope_walk_pause(walk);
+	walk->addr = vma->end;
+	walk->end = end;
 	if (ret < 0) {
 		ptscope_vma_release(vma);
 		return ret;
 	}
-	*addr = vma->end;
 	return 0;
 }
 

@@ -57,4 +57,17 @@ if [ ! -e "$stamp" ]; then
 		linux-source-6.12/Documentation/netlink/genetlink-legacy.yaml
 	touch "$stamp"
 fi
+# YNL, which the spec must drive (scripts/spec-check, selftests/ptscope/
+# ynl_test.py): a directory of its own, so that unpacking it never takes
+# the kselftest framework away from a build using it.
+stamp="$YNL_DIR/.from-$(stat -c %Y "$tarball")"
+if [ ! -e "$stamp" ]; then
+	echo "deps: unpacking YNL into $YNL_DIR"
+	rm -rf "$YNL_DIR"
+	mkdir -p "$YNL_DIR"
+	tar -xJf "$tarball" -C "$YNL_DIR" --strip-components=4 \
+		linux-source-6.12/tools/net/ynl/cli.py \
+		linux-source-6.12/tools/net/ynl/lib
+	touch "$stamp"
+fi
 echo "deps: ok"

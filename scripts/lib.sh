@@ -4,6 +4,8 @@
 
 PTSCOPE_CACHE=${PTSCOPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptscope}
 KSFT_DIR=$PTSCOPE_CACHE/kselftest
+# The kernel's YNL library and CLI (tools/net/ynl), from linux-source-6.12.
+YNL_DIR=$PTSCOPE_CACHE/ynl
 PTSCOPE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # resolve_kernel NAME: NAME is "debug", a series ("6.12", "6.1") or a full

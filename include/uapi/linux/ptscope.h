@@ -25,8 +25,11 @@
  * Commands, all carrying PTSCOPE_A_PID (the target, in the caller's pid
  * namespace; optional for KERNEL_GET, which then reads the caller's own):
  *
- *   PTSCOPE_CMD_REGIONS_GET (dump): one message per VMA, each with one
- *	PTSCOPE_A_VMA nest (enum ptscope_vma_attr).
+ *   PTSCOPE_CMD_REGIONS_GET (dump): the target's VMAs, in address order:
+ *	each message holds as many PTSCOPE_A_VMA nests (enum
+ *	ptscope_vma_attr) as fit, one VMA per nest.  The path is whole, so a
+ *	message may need about 4.2 KiB for one VMA: read with a buffer of
+ *	8 KiB or more (libmnl's MNL_SOCKET_DUMP_SIZE, 32 KiB, is plenty).
  *
  *   PTSCOPE_CMD_MAP_GET (dump): optional PTSCOPE_A_START and PTSCOPE_A_END
  *	(page aligned, user half) bound the range, PTSCOPE_A_REGION filters
