@@ -513,12 +513,18 @@ static int regions_put(struct sk_buff *skb, struct dump_state *state)
 	return put_vma(skb, &state->regions.vma, state->regions.path);
 }
 
+static unsigned int regions_mm_changes(const struct dump_state *state)
+{
+	return state->regions.walk.mm_changes;
+}
+
 static int regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	static const struct dump_ops ops = {
 		.cmd = PTSCOPE_CMD_REGIONS_GET,
 		.next = regions_next,
 		.put = regions_put,
+		.mm_changes = regions_mm_changes,
 	};
 
 	return dump_items(skb, cb, &ops);

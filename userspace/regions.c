@@ -65,6 +65,8 @@ int regions_main(int argc, char *argv[])
 	out_init(args.json);
 	ret = ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
 			    regions_cb, &ctx);
+	if (!ret)
+		print_dump_interrupted();
 	out_finish();
 	return ret ? 1 : 0;
 }

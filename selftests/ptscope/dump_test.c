@@ -382,6 +382,51 @@ TEST(dump_while_vmas_change_is_flagged_interrupted)
 	EXPECT_EQ(kernel_counts_vma_changes(), interrupted > 0);
 }
 
+static int regions_intr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		*(bool *)data = true;
+	return MNL_CB_OK;
+}
+
+/* Its many small VMAs take many lock holds, between which the thread runs. */
+static unsigned long churn_many_vmas(void *arg)
+{
+	char *p = mmap(NULL, 2048 * PAGE_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_t thread;
+	int i;
+
+	if (p == MAP_FAILED)
+		return 0;
+	for (i = 0; i < 2048; i += 2)
+		mprotect(p + i * PAGE_SZ, PAGE_SZ, PROT_READ);
+	return !pthread_create(&thread, NULL, churn, NULL) ? (unsigned long)p : 0;
+}
+
+TEST(regions_dump_while_vmas_change_is_flagged_interrupted)
+{
+	char extack[256];
+	struct target t;
+	int i, interrupted = 0;
+
+	ASSERT_EQ(0, target_start(&t, churn_many_vmas, NULL));
+	ASSERT_NE(0, t.value);
+	for (i = 0; i < 10; i++) {
+		bool intr = false;
+
+		ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, put_pid_attr,
+					     &t.pid, regions_intr_cb, &intr, extack,
+					     sizeof(extack)))
+			TH_LOG("%s", extack);
+		interrupted += intr;
+	}
+	target_stop(&t);
+	ksft_print_msg("%d of 10 regions dumps of a churning target flagged interrupted\n",
+		       interrupted);
+	EXPECT_EQ(kernel_counts_vma_changes(), interrupted > 0);
+}
+
 int main(int argc, char **argv)
 {
 	exec_target_main(argc, argv);
