@@ -150,6 +150,12 @@ static int advance_map(struct view *view)
 	int ret = ptscope_walk_next(&view->walk, &view->run);
 
 	view->run_frames = ret ? NULL : ptscope_walk_frames(&view->walk);
+	/*
+	 * A frames record prints as up to PTSCOPE_WALK_FRAMES lines: format
+	 * them without holding the target's mmap_lock (~2 ms under TCG).
+	 */
+	if (view->run_frames)
+		ptscope_walk_pause(&view->walk);
 	return ret;
 }
 
