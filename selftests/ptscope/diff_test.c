@@ -227,56 +227,59 @@ static unsigned long move_page(void *arg)
 	return to == MAP_FAILED ? 0 : (unsigned long)to;
 }
 
-TEST(diff_one_frame_at_two_addresses_is_the_same_frame)
-{
-	unsigned long va, moved;
+/* A page of ours that a child maps at another address, on the same frame. */
+FIXTURE(moved_page) {
 	struct target child;
+	unsigned long va, moved;
+};
+
+FIXTURE_SETUP(moved_page)
+{
+	self->child.pid = -1;
+	moved_page = lone_page();
+	ASSERT_NE(NULL, moved_page);
+	self->va = (unsigned long)moved_page;
+	ASSERT_EQ(0, target_start(&self->child, move_page, NULL));
+	self->moved = self->child.value;
+	ASSERT_NE(0, self->moved);
+	ASSERT_EQ(pagemap_pa(getpid(), self->va), pagemap_pa(self->child.pid, self->moved));
+}
+
+FIXTURE_TEARDOWN(moved_page)
+{
+	target_stop(&self->child);
+	if (moved_page)
+		munmap(moved_page - PAGE_SZ, 3 * PAGE_SZ);
+}
+
+TEST_F(moved_page, diff_one_frame_at_two_addresses_is_the_same_frame)
+{
+	unsigned long va = self->va;
 	const char *e;
 	char *json;
 
-	moved_page = lone_page();
-	ASSERT_NE(NULL, moved_page);
-	va = (unsigned long)moved_page;
-	ASSERT_EQ(0, target_start(&child, move_page, NULL));
-	moved = child.value;
-	ASSERT_NE(0, moved);
-	ASSERT_EQ(pagemap_pa(getpid(), va), pagemap_pa(child.pid, moved));
-
-	json = diff_json(getpid(), child.pid);
+	json = diff_json(getpid(), self->child.pid);
 	ASSERT_NE(NULL, json);
 	e = entry_holding(json, va);
 	ASSERT_NE(NULL, e);
 	EXPECT_TRUE(relation_is(e, "same")) TH_LOG("%.200s", e);
 	EXPECT_EQ(pagemap_pa(getpid(), va), hex_field(e, "a_pa") + va - strtoul(e + 9, NULL, 16));
-	EXPECT_EQ(moved, hex_field(e, "b_va") + va - strtoul(e + 9, NULL, 16));
+	EXPECT_EQ(self->moved, hex_field(e, "b_va") + va - strtoul(e + 9, NULL, 16));
 	free(json);
-	target_stop(&child);
-	munmap(moved_page - PAGE_SZ, 3 * PAGE_SZ);
 }
 
-TEST(diff_by_address_compares_only_pages_at_one_address)
+TEST_F(moved_page, diff_by_address_compares_only_pages_at_one_address)
 {
-	unsigned long va, moved;
-	struct target child;
 	const char *e;
 	char *json;
 
-	moved_page = lone_page();
-	ASSERT_NE(NULL, moved_page);
-	va = (unsigned long)moved_page;
-	ASSERT_EQ(0, target_start(&child, move_page, NULL));
-	moved = child.value;
-	ASSERT_NE(0, moved);
-
-	json = diff_json_opt("--by-address", getpid(), child.pid);
+	json = diff_json_opt("--by-address", getpid(), self->child.pid);
 	ASSERT_NE(NULL, json);
-	e = entry_holding(json, va);
+	e = entry_holding(json, self->va);
 	ASSERT_NE(NULL, e);
 	EXPECT_TRUE(relation_is(e, "only_a")) TH_LOG("%.200s", e);
 	EXPECT_EQ(NULL, field(e, "b_va"));
 	free(json);
-	target_stop(&child);
-	munmap(moved_page - PAGE_SZ, 3 * PAGE_SZ);
 }
 
 TEST(diff_seed_same_va_different_frames)
