@@ -22,7 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/ptscope.h>
@@ -303,14 +302,8 @@ static bool kernel_counts_vma_changes(void)
 	static const char cmd[] =
 		"zcat /proc/config.gz 2>/dev/null | grep -c '^CONFIG_PER_VMA_LOCK=y'";
 	char *config = run_output(cmd);
-	int major = 0, minor = 0;
-	struct utsname u;
-	bool counts;
+	bool counts = kernel_release() >= KERNEL_RELEASE(6, 4);
 
-	uname(&u);
-	if (sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		major = 0;
-	counts = major > 6 || (major == 6 && minor >= 4);
 	if (config && *config)
 		counts &= atoi(config) > 0;
 	else if (access("/proc/config.gz", F_OK) == 0)

@@ -27,7 +27,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -563,17 +562,6 @@ static void same_runs(struct tally *t, const char *name, const struct runs *a,
 	}
 }
 
-static bool kernel_before(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	uname(&u);
-	if (sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma < major || (ma == major && mi < minor);
-}
-
 /* Every page of @v in ptscope's MAP_GET against the kernel's sources. */
 static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 		      const struct runs *map, int pagemap, int kflags, int kcount)
@@ -738,7 +726,7 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 	/* smaps, per VMA: what ptscope's pages add up to */
 	if (v->hugetlb_vma) {
 		SAME(t, "smaps hugetlb kB", v->start, resident * 4, v->hugetlb);
-	} else if (huge_protnone && kernel_before(6, 12)) {
+	} else if (huge_protnone && kernel_release() && kernel_release() < KERNEL_RELEASE(6, 12)) {
 		/*
 		 * smaps_pmd_entry() before 6.12 finds the page through
 		 * follow_trans_huge_pmd(), which gives none for a PROT_NONE
@@ -796,18 +784,6 @@ static const struct {
 	{ "/proc/sys/vm/compaction_proactiveness", "0" },
 	{ "/proc/sys/kernel/numa_balancing", "0" },
 };
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
 
 static void read_file(const char *path, char *buf, size_t len)
 {
@@ -1231,18 +1207,6 @@ static int set_hugepages(const char *size, unsigned long n)
 	return strtoul(value, NULL, 10) >= n ? 0 : -1;
 }
 
-static int swap_on_zram(void)
-{
-	if (access("/sys/block/zram0", F_OK))
-		system("modprobe zram num_devices=1 2>/dev/null");
-	if (access("/sys/block/zram0", F_OK) ||
-	    write_file("/sys/block/zram0/disksize", "64M") ||
-	    system("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    system("swapon /dev/zram0 2>/dev/null"))
-		return -1;
-	return 0;
-}
-
 /* Wait (up to ~60 s under TCG) for ksmd to merge the target's pages. */
 static bool ksm_merged(void)
 {
@@ -1344,10 +1308,8 @@ FIXTURE_TEARDOWN(zoo)
 		write_setting(THP_ENABLED, self->thp);
 	if (self->ksm)
 		write_file("/sys/kernel/mm/ksm/run", "2");	/* unmerge */
-	if (self->swapon) {
-		system("swapoff /dev/zram0");
-		write_file("/sys/block/zram0/reset", "1");
-	}
+	if (self->swapon)
+		swap_off_zram();
 	if (self->hugepages_2m)
 		set_hugepages("2048kB", 0);
 	if (self->hugepages_1g)

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -48,6 +49,47 @@ char *run_output(const char *cmd)
 		return NULL;
 	}
 	return out;
+}
+
+int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+unsigned int kernel_release(void)
+{
+	struct utsname u;
+	int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return KERNEL_RELEASE(major, minor);
+}
+
+int swap_on_zram(void)
+{
+	if (access("/sys/block/zram0", F_OK))
+		system("modprobe zram num_devices=1 2>/dev/null");
+	if (access("/sys/block/zram0", F_OK))
+		return -ENODEV;
+	if (write_file("/sys/block/zram0/disksize", "64M") ||
+	    system("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    system("swapon /dev/zram0 2>/dev/null"))
+		return -1;
+	return 0;
+}
+
+void swap_off_zram(void)
+{
+	system("swapoff /dev/zram0");
+	write_file("/sys/block/zram0/reset", "1");
 }
 
 int ptscope_set_target(pid_t pid)

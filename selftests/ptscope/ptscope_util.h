@@ -39,6 +39,23 @@ struct region_line {
 /* Run a shell command; its whole stdout (free() it), or NULL if it failed. */
 char *run_output(const char *cmd);
 
+/* Write @s to the file at @path (sysfs, procfs): 0 or -errno. */
+int write_file(const char *path, const char *s);
+
+/*
+ * The running kernel's release as (major << 8) | minor, e.g.
+ * KERNEL_RELEASE(6, 12); 0 if uname() says something else.
+ */
+#define KERNEL_RELEASE(major, minor) (((major) << 8) | (minor))
+unsigned int kernel_release(void);
+
+/*
+ * Swap on /dev/zram0 (64 MiB), loading zram if needed: 0, -ENODEV without
+ * a zram device, -1 when it cannot be made swap.  swap_off_zram() undoes it.
+ */
+int swap_on_zram(void);
+void swap_off_zram(void);
+
 /* Point the debugfs views at @pid; returns 0 or the write's errno. */
 int ptscope_set_target(pid_t pid);
 

@@ -325,17 +325,6 @@ TEST(scattered_pages_match_pagemap)
 	munmap(p, len);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(s, f) < 0 ? -1 : 0;
-	return fclose(f) ? -1 : ret;
-}
-
 TEST(hugetlb_2m_page)
 {
 	const unsigned long huge = 2UL << 20;
@@ -439,24 +428,20 @@ FIXTURE(zram_swap) {
 
 FIXTURE_SETUP(zram_swap)
 {
+	int ret = swap_on_zram();
+
 	self->swapon = false;
-	if (access("/sys/block/zram0", F_OK))
-		system("modprobe zram num_devices=1 2>/dev/null");
-	if (access("/sys/block/zram0", F_OK))
+	if (ret == -ENODEV)
 		SKIP(return, "no zram device");
-	if (write_file("/sys/block/zram0/disksize", "64M") ||
-	    system("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    system("swapon /dev/zram0 2>/dev/null"))
+	if (ret)
 		SKIP(return, "cannot swap on zram0");
 	self->swapon = true;
 }
 
 FIXTURE_TEARDOWN(zram_swap)
 {
-	if (self->swapon) {
-		system("swapoff /dev/zram0");
-		write_file("/sys/block/zram0/reset", "1");
-	}
+	if (self->swapon)
+		swap_off_zram();
 }
 
 TEST_F(zram_swap, paged_out_pages_are_swap_entries)
