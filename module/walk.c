@@ -654,7 +654,8 @@ static int enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
 	region = ptscope_vma_region(vma, &walk->region_cache, &walk->budget);
 	if (region < 0)
 		return region;
-	same = vma->vm_start <= run->va && vma->vm_start < walk->addr;
+	/* The VMA at the cursor holds the pending run's start, below the cursor. */
+	same = vma->vm_start <= run->va;
 	walk->addr = max(walk->addr, vma->vm_start);
 	walk->vma_end = min(vma->vm_end, walk->end);
 	walk->region = region;
