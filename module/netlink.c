@@ -451,7 +451,8 @@ static int put_vma(struct sk_buff *skb, const struct ptscope_vma *vma, char *buf
 	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_END, vma->end, PTSCOPE_VMA_A_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_VMA_A_PERMS, vma_perms(vma->flags)) ||
 	    nla_put_u32(skb, PTSCOPE_VMA_A_REGION, vma->region) ||
-	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_RESIDENT, vma->resident, PTSCOPE_VMA_A_PAD))
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_RESIDENT, vma->resident, PTSCOPE_VMA_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_SWAP, vma->swap, PTSCOPE_VMA_A_PAD))
 		goto cancel;
 	if (vma->file) {
 		path = file_path(vma->file, buf, PATH_MAX);
@@ -487,7 +488,7 @@ static int regions_prepare(struct dump_state *state, struct nlattr **attrs,
  */
 static size_t regions_msg_size(void)
 {
-	size_t vma = 4 * nla_total_size_64bit(sizeof(u64)) + 2 * nla_total_size(sizeof(u32)) +
+	size_t vma = 5 * nla_total_size_64bit(sizeof(u64)) + 2 * nla_total_size(sizeof(u32)) +
 		     nla_total_size(PATH_MAX);
 
 	return nlmsg_total_size(genlmsg_msg_size(nla_total_size(sizeof(u32)) +

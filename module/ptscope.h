@@ -98,6 +98,7 @@ struct ptscope_vma {
 	vm_flags_t flags;
 	struct file *file;		/* referenced: ptscope_vma_release() */
 	unsigned long resident;		/* present pages, in PAGE_SIZE units */
+	unsigned long swap;		/* swapped-out pages, in PAGE_SIZE units */
 	u8 region;
 };
 

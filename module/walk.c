@@ -737,7 +737,7 @@ unsigned int ptscope_frames_piece(const u64 *frames, unsigned int nr)
 }
 
 /**
- * ptscope_vma_next() - the next VMA of a walk, with its resident page count
+ * ptscope_vma_next() - the next VMA of a walk, with its resident and swapped page counts
  * @walk: from ptscope_walk_init(), frames not needed; on success it goes on
  *	from the end of the VMA
  * @vma: filled in on success; release with ptscope_vma_release()
@@ -779,6 +779,8 @@ int ptscope_vma_next(struct ptscope_walk *walk, struct ptscope_vma *vma)
 	while ((ret = ptscope_walk_next(walk, &run)) == 0) {
 		if (run.state == PTSCOPE_STATE_PRESENT)
 			vma->resident += run.size >> PAGE_SHIFT;
+		else if (run.state == PTSCOPE_STATE_SWAP)
+			vma->swap += run.size >> PAGE_SHIFT;
 	}
 	ptscope_walk_pause(walk);
 	walk->addr = vma->end;

@@ -311,6 +311,7 @@ enum ptscope_attr {
  * @PTSCOPE_VMA_A_OFFSET: u64, offset in the file, in bytes
  * @PTSCOPE_VMA_A_PATH: string, the file (absent for anonymous memory)
  * @PTSCOPE_VMA_A_RESIDENT: u64, pages present in memory, in 4 KiB units
+ * @PTSCOPE_VMA_A_SWAP: u64, pages in swap (swap entries), in 4 KiB units
  */
 enum ptscope_vma_attr {
 	PTSCOPE_VMA_A_UNSPEC,
@@ -322,6 +323,7 @@ enum ptscope_vma_attr {
 	PTSCOPE_VMA_A_OFFSET,
 	PTSCOPE_VMA_A_PATH,
 	PTSCOPE_VMA_A_RESIDENT,
+	PTSCOPE_VMA_A_SWAP,
 
 	__PTSCOPE_VMA_A_MAX
 };
