@@ -496,33 +496,29 @@ static int diff_kernel(uint32_t pid_a, uint32_t pid_b)
 	return 0;
 }
 
-int diff_main(int argc, char *argv[])
+int diff_main(const struct cmd_args *args)
 {
 	uint64_t pages[__PTSCOPE_REGION_MAX][__RELATIONS] = {};
 	uint64_t total[__RELATIONS] = {};
 	static struct side a, b;
-	struct cmd_args args;
 	int ret, region = -1, r, i;
 
-	ret = parse_args(argc, argv, "[-j] [--region REGION] [--by-address] PID1 PID2", "rA", 2,
-			 &args);
-	if (ret)
-		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &a.pid) || parse_pid(args.args[1], &b.pid))
-		return 2;
-	if (args.region) {
-		region = region_parse(args.region);
-		if (region < 0) {
-			fprintf(stderr, "%s: unknown region `%s'\n", PROG_NAME, args.region);
+	if (args->region) {
+		region = parse_region(args->region);
+		if (region < 0)
 			return 2;
-		}
 	}
-	if (read_side(&a, region, args.by_address) || read_side(&b, region, args.by_address)) {
+	ret = resolve_proc(args->args[0], &a.pid);
+	if (!ret)
+		ret = resolve_proc(args->args[1], &b.pid);
+	if (ret)
+		return ret;
+	if (read_side(&a, region, args->by_address) || read_side(&b, region, args->by_address)) {
 		ret = 1;
 		goto out;
 	}
 
-	out_init(args.json);
+	out_init(args->json);
 	out_uint("a", "diff: A = pid %" PRIu64, a.pid);
 	out_string("a_comm", " (%s)", a.comm);
 	out_uint("b", ", B = pid %" PRIu64, b.pid);

@@ -41,22 +41,20 @@ static int kernel_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int kernel_main(int argc, char *argv[])
+int kernel_main(const struct cmd_args *args)
 {
 	struct kernel_ctx ctx = {};
-	struct cmd_args args;
 	uint32_t pid = 0;
 	int ret;
 
-	/* PID is optional: the kernel half is the same in every process. */
-	ret = parse_args(argc, argv, "[-j] [PID]", "", argc > 1 && argv[argc - 1][0] != '-',
-			 &args);
-	if (ret)
-		return ret == ARGS_HELP ? 0 : ret;
-	if (args.args[0] && parse_pid(args.args[0], &pid))
-		return 2;
+	/* PROC is optional: the kernel half is the same in every process. */
+	if (args->nargs) {
+		ret = resolve_proc(args->args[0], &pid);
+		if (ret)
+			return ret;
+	}
 
-	out_init(args.json);
+	out_init(args->json);
 	ret = ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
 			    kernel_cb, &ctx);
 	out_finish();

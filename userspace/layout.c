@@ -261,28 +261,25 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 	return fclose(f) ? -1 : 0;
 }
 
-int layout_main(int argc, char *argv[])
+int layout_main(const struct cmd_args *args)
 {
 	struct layout l = {};
 	const struct block *b, *above = NULL;
 	struct block kernel;
 	uint64_t user_end;
-	struct cmd_args args;
 	uint32_t pid;
 	unsigned int i;
 	int ret;
 
-	ret = parse_args(argc, argv, "[-j] [--svg FILE] PID", "s", 1, &args);
+	ret = resolve_proc(args->args[0], &pid);
 	if (ret)
-		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &pid))
-		return 2;
+		return ret;
 	if (ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
 			  regions_cb, &l))
 		return 1;
 
 	kernel = kernel_block(&l, &user_end);
-	out_init(args.json);
+	out_init(args->json);
 	out_uint("pid", "pid %" PRIu64, l.pid);
 	out_string("comm", " (%s), top to bottom\n", l.comm);
 	out_open_array("layout");
@@ -298,7 +295,7 @@ int layout_main(int argc, char *argv[])
 	}
 	out_close_array();
 	out_finish();
-	if (args.svg && write_svg(args.svg, &l, &kernel))
+	if (args->svg && write_svg(args->svg, &l, &kernel))
 		ret = 1;
 	free(l.blocks);
 	return ret;

@@ -109,36 +109,32 @@ static void put_request(struct nlmsghdr *nlh, void *arg)
 	}
 }
 
-int map_main(int argc, char *argv[])
+static int map_one(uint32_t pid, void *arg)
 {
-	struct map_request req = { .region = -1 };
+	struct map_request *req = arg;
 	struct map_ctx ctx = {};
-	struct cmd_args args;
 	int ret;
 
-	ret = parse_args(argc, argv, "[-j] [--region REGION] [--range START-END] PID",
-			 "rR", 1, &args);
-	if (ret)
-		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &req.pid))
-		return 2;
-	if (args.region) {
-		req.region = region_parse(args.region);
-		if (req.region < 0) {
-			fprintf(stderr,
-				"%s: unknown region `%s' (code, data, heap, shlib, mmap, stack, vdso)\n",
-				PROG_NAME, args.region);
-			return 2;
-		}
-	}
-	req.range = args.range;
-	if (req.range && parse_range(args.range, &req.start, &req.end))
-		return 2;
-
-	out_init(args.json);
-	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, &req, map_cb, &ctx);
+	req->pid = pid;
+	out_init(out_is_json());
+	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, req, map_cb, &ctx);
 	if (!ret)
 		print_dump_interrupted();
 	out_finish();
 	return ret ? 1 : 0;
+}
+
+int map_main(const struct cmd_args *args)
+{
+	struct map_request req = { .region = -1 };
+
+	if (args->region) {
+		req.region = parse_region(args->region);
+		if (req.region < 0)
+			return 2;
+	}
+	req.range = args->range;
+	if (req.range && parse_range(args->range, &req.start, &req.end))
+		return 2;
+	return show_processes(args, map_one, &req);
 }

@@ -19,6 +19,8 @@
 static bool json;
 static bool started;		/* the outer JSON object is open */
 static unsigned int depth;
+static bool in_list;		/* out_list_begin(): objects go into an array */
+static unsigned int listed;	/* objects started in it */
 static bool has_items[MAX_DEPTH];	/* a comma is due before the next item */
 static char closers[MAX_DEPTH];		/* '}' or ']' for each open container */
 
@@ -41,9 +43,27 @@ void out_finish(void)
 	if (json && started) {
 		while (depth)
 			close_container();
-		putchar('\n');
+		if (!in_list)
+			putchar('\n');
 	}
 	fflush(stdout);
+}
+
+void out_list_begin(void)
+{
+	if (!json)
+		return;
+	in_list = true;
+	listed = 0;
+	putchar('[');
+}
+
+void out_list_end(void)
+{
+	if (!in_list)
+		return;
+	in_list = false;
+	puts("]");
 }
 
 static void json_string(const char *s)
@@ -67,6 +87,8 @@ static void json_key(const char *key)
 {
 	if (!started) {
 		started = true;
+		if (in_list && listed++)
+			putchar(',');
 		putchar('{');
 		has_items[0] = false;
 		closers[0] = '}';

@@ -13,6 +13,12 @@
 void out_init(bool json);
 bool out_is_json(void);
 void out_finish(void);
+/*
+ * In JSON, the objects of the out_init()...out_finish() pairs in between
+ * as one array, e.g. one object per process.
+ */
+void out_list_begin(void);
+void out_list_end(void);
 
 void out_open_object(const char *key);
 void out_close_object(void);

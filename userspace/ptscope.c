@@ -1,153 +1,161 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ptscope: show how a process's virtual memory is really backed. */
 
-#include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "subcommands.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *PROG_NAME = "ptscope";
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char *argv[]);
-	const char *help;
-} subcommands[] = {
-	{ "regions", regions_main, "Lists a process's VMAs by region, with resident pages" },
-	{ "map", map_main, "Shows a process's virtual-to-physical mappings, run by run" },
-	{ "translate", translate_main, "Walks the page tables for one address, level by level" },
-	{ "kernel", kernel_main, "Shows the kernel half: top-level entries and their areas" },
-	{ "diff", diff_main, "Compares two processes' translations, frame by frame" },
-	{ "layout", layout_main, "Draws the address space, top to bottom, as text or SVG" },
-	{ "version", version_main, "Shows the client's and the module's versions" },
+#define PROC_HELP \
+	"PROC is a pid, `self', or a command name as in /proc/PID/comm (as pidof\n" \
+	"matches it).\n"
+
+static const struct subcommand subcommands[] = {
+	{ "regions", regions_main, 0, 1, ARGS_MANY, "[-j] [-p] PROC...",
+	  "Lists a process's VMAs by region, with resident and swapped pages",
+	  "One line per VMA, as /proc/PID/maps orders them: start, end, permissions,\n"
+	  "region, pages resident, pages in swap, file offset and path; a total at\n"
+	  "the end.  A name takes every process of that name.\n\n" PROC_HELP "\n"
+	  "Options:\n" },
+	{ "map", map_main, OPT_REGION | OPT_RANGE, 1, ARGS_MANY,
+	  "[-j] [-p] [--region REGION] [--range START-END] PROC...",
+	  "Shows a process's virtual-to-physical mappings, run by run",
+	  "One line per run: pages next to each other in virtual and physical memory\n"
+	  "with the same page size, region, state and flags.  Swapped pages show their\n"
+	  "swap type and offset.  A total at the end.  See ptscope(8) for the states\n"
+	  "and flags.\n\n" PROC_HELP "\n"
+	  "Options:\n"
+	  "  --region REGION      only the runs of REGION: code, data, heap, shlib,\n"
+	  "                       mmap, stack or vdso\n"
+	  "  --range START-END    only the runs from START to END (hex addresses)\n" },
+	{ "translate", translate_main, 0, 2, 2, "[-j] [-p] PROC ADDR",
+	  "Walks the page tables for one address, level by level",
+	  "Each level's index and entry, then the physical address, page size, state\n"
+	  "and flags, or the level where the walk stopped and why.  ADDR is hex, with\n"
+	  "or without 0x.\n\n" PROC_HELP "\n"
+	  "Options:\n" },
+	{ "kernel", kernel_main, 0, 0, 1, "[-j] [-p] [PROC]",
+	  "Shows the kernel half: top-level entries and their areas",
+	  "The top-level page-table entries of the kernel half, neighbouring entries\n"
+	  "of the same areas merged.  The kernel half is the same in every process;\n"
+	  "PROC picks whose page tables are read.\n\n" PROC_HELP "\n"
+	  "Options:\n" },
+	{ "diff", diff_main, OPT_REGION | OPT_BY_ADDRESS, 2, 2,
+	  "[-j] [-p] [--region REGION] [--by-address] PROC1 PROC2",
+	  "Compares two processes' translations, frame by frame",
+	  "Pages of the same file at the same offset are paired, wherever each process\n"
+	  "maps them, and shown as the same frame or different ones; then a summary\n"
+	  "per region.\n\n" PROC_HELP "\n"
+	  "Options:\n"
+	  "  --region REGION      only REGION (code, data, heap, shlib, mmap, stack,\n"
+	  "                       vdso or kernel)\n"
+	  "  --by-address         pair pages by virtual address instead\n" },
+	{ "layout", layout_main, OPT_SVG, 1, 1, "[-j] [-p] [--svg FILE] PROC",
+	  "Draws the address space, top to bottom, as text or SVG",
+	  "The regions from the kernel half down to the code, with their addresses,\n"
+	  "sizes, resident and swapped pages, and the gaps between them.\n\n" PROC_HELP "\n"
+	  "Options:\n"
+	  "  --svg FILE           also draw it into FILE, as SVG\n" },
+	{ "version", version_main, 0, 0, 0, "[-j] [-p]",
+	  "Shows the client's and the module's versions",
+	  "The client's version, the loaded module's and the netlink family's.\n\n"
+	  "Options:\n" },
 };
 
 static void show_usage(FILE *file)
 {
 	size_t i;
 
-	fprintf(file, "Usage: %s <cmd> [<args>]\n\n", PROG_NAME);
-	fprintf(file, "Available subcommands:\n");
+	fprintf(file, "Usage: %s [-j] [-p] <command> [<options>] [<arguments>]\n"
+		"       %s help [<command>]\n\nCommands:\n", PROG_NAME, PROG_NAME);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(file, "  %-10s %s\n", subcommands[i].name, subcommands[i].help);
-	fprintf(file, "You may pass `--help' to any of these subcommands to view usage.\n");
+		fprintf(file, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(file, "\nOptions go before or after the arguments:\n"
+		"  -j, --json      JSON output\n"
+		"  -p, --pretty    indented JSON output (implies -j)\n"
+		"  -h, --help      help (of a command, after it)\n"
+		"  -V, --version   the client's and the module's versions\n\n"
+		"Run `%s help <command>' for a command's options, and see ptscope(8).\n",
+		PROG_NAME);
 }
 
-int parse_args(int argc, char *argv[], const char *usage, const char *options,
-	       int nargs, struct cmd_args *args)
+static const struct subcommand *find_subcommand(const char *name)
 {
-	static const struct option long_options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "range", required_argument, NULL, 'R' },
-		{ "svg", required_argument, NULL, 's' },
-		{ "by-address", no_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, i;
+	size_t i;
 
-	memset(args, 0, sizeof(*args));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+jh", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			printf("Usage: %s %s %s\n", PROG_NAME, argv[0], usage);
-			return ARGS_HELP;
-		}
-		if (c == 'j') {
-			args->json = true;
-			continue;
-		}
-		if (c != '?' && strchr(options, c)) {
-			if (c == 'r')
-				args->region = optarg;
-			else if (c == 'R')
-				args->range = optarg;
-			else if (c == 's')
-				args->svg = optarg;
-			else
-				args->by_address = true;
-			continue;
-		}
-		goto usage;
-	}
-	if (argc - optind != nargs)
-		goto usage;
-	for (i = 0; i < nargs; i++)
-		args->args[i] = argv[optind + i];
-	return 0;
-usage:
-	fprintf(stderr, "Usage: %s %s %s\n", PROG_NAME, argv[0], usage);
-	return 2;
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (!strcmp(name, subcommands[i].name))
+			return &subcommands[i];
+	fprintf(stderr, "%s: unknown command `%s'\n", PROG_NAME, name);
+	show_usage(stderr);
+	return NULL;
 }
 
-int parse_pid(const char *s, uint32_t *pid)
+static int help_main(int argc, char *argv[])
 {
-	char *end;
-	unsigned long v;
+	const struct subcommand *cmd;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || !v || v > INT32_MAX) {
-		fprintf(stderr, "%s: invalid pid `%s'\n", PROG_NAME, s);
-		return -1;
+	if (argc < 2) {
+		show_usage(stdout);
+		return 0;
 	}
-	*pid = v;
-	return 0;
-}
-
-/*
- * Hex, with or without 0x, as ptscope itself, pmap and /proc/PID/maps print
- * addresses: base 0 would read 0000000000400000 as octal and 400000 as
- * decimal.  Nothing but hex digits after the 0x: strtoull() alone would
- * also take blanks, a sign and a second 0x.
- */
-int parse_addr(const char *s, uint64_t *addr)
-{
-	const char *digits = s;
-
-	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
-		digits += 2;
-	errno = 0;
-	if (*digits && !digits[strspn(digits, "0123456789abcdefABCDEF")])
-		*addr = strtoull(digits, NULL, 16);
-	else
-		errno = EINVAL;
-	if (errno) {
-		fprintf(stderr, "%s: invalid address `%s': expected hex, e.g. 0x400000 or 400000\n",
-			PROG_NAME, s);
-		return -1;
+	if (argc > 2) {
+		fprintf(stderr, "%s help: unexpected argument `%s'\n", PROG_NAME, argv[2]);
+		return 2;
 	}
+	cmd = find_subcommand(argv[1]);
+	if (!cmd)
+		return 2;
+	print_help(cmd);
 	return 0;
 }
 
 int main(int argc, char *argv[])
 {
-	size_t i;
+	struct cmd_args args = {};
+	const struct subcommand *cmd;
+	const char *name = NULL;
+	int i, ret;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-			  !strcmp(argv[1], "help"))) {
-		show_usage(stdout);
-		return 0;
+	/* Options before the command are global, as in `ip -j link'. */
+	for (i = 1; i < argc && !name; i++) {
+		if (argv[i][0] != '-') {
+			name = argv[i];
+		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			args.json = true;
+		} else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty")) {
+			args.pretty = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			show_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			name = "version";
+		} else {
+			fprintf(stderr, "%s: unknown option `%s'\n", PROG_NAME, argv[i]);
+			show_usage(stderr);
+			return 2;
+		}
 	}
-	if (argc == 2 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")))
-		return version_main(1, (char *[]){ "version", NULL });
-	if (argc < 2) {
+	if (!name) {
 		show_usage(stderr);
 		return 2;
 	}
-
-	for (i = 0; i < ARRAY_SIZE(subcommands); i++) {
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].fn(argc - 1, argv + 1);
-	}
-	fprintf(stderr, "Invalid subcommand: `%s'\n", argv[1]);
-	show_usage(stderr);
-	return 2;
+	/* argv[i - 1] is the command: the subcommands' own argv[0]. */
+	if (!strcmp(name, "help"))
+		return help_main(argc - i + 1, argv + i - 1);
+	cmd = find_subcommand(name);
+	if (!cmd)
+		return 2;
+	ret = parse_args(cmd, argc - i + 1, argv + i - 1, &args);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = cmd->run(&args);
+	free(args.args);
+	return ret;
 }

@@ -49,24 +49,21 @@ static int regions_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int regions_main(int argc, char *argv[])
+static int regions_one(uint32_t pid, void *arg)
 {
 	struct regions_ctx ctx = {};
-	struct cmd_args args;
-	uint32_t pid;
 	int ret;
 
-	ret = parse_args(argc, argv, "[-j] PID", "", 1, &args);
-	if (ret)
-		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &pid))
-		return 2;
-
-	out_init(args.json);
+	out_init(out_is_json());
 	ret = ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
 			    regions_cb, &ctx);
 	if (!ret)
 		print_dump_interrupted();
 	out_finish();
 	return ret ? 1 : 0;
+}
+
+int regions_main(const struct cmd_args *args)
+{
+	return show_processes(args, regions_one, NULL);
 }

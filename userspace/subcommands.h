@@ -7,39 +7,81 @@
 
 extern const char *PROG_NAME;
 
-/* Each returns the process exit code: 0 done, 1 query failed, 2 usage. */
-int regions_main(int argc, char *argv[]);
-int map_main(int argc, char *argv[]);
-int translate_main(int argc, char *argv[]);
-int kernel_main(int argc, char *argv[]);
-int diff_main(int argc, char *argv[]);
-int layout_main(int argc, char *argv[]);
-int version_main(int argc, char *argv[]);
-
-/* What the subcommands' command lines hold. */
+/* A command line, parsed: the options, then the arguments in order. */
 struct cmd_args {
-	bool json;
+	const struct subcommand *cmd;
+	bool json;		/* -j, --json */
+	bool pretty;		/* -p, --pretty: indented JSON */
 	const char *region;	/* --region */
 	const char *range;	/* --range */
 	const char *svg;	/* --svg */
 	bool by_address;	/* --by-address */
-	char *args[2];		/* positional arguments */
+	unsigned int nargs;
+	char **args;		/* the arguments, options and `--' removed */
 };
 
-#define ARGS_HELP (-1)
+/* Options a subcommand takes beyond -j, -p and -h. */
+enum {
+	OPT_REGION = 1,
+	OPT_RANGE = 2,
+	OPT_SVG = 4,
+	OPT_BY_ADDRESS = 8,
+};
+
+#define ARGS_MANY (~0U)
+
+struct subcommand {
+	const char *name;
+	/* Returns the exit code: 0 done, 1 query failed, 2 usage. */
+	int (*run)(const struct cmd_args *args);
+	unsigned int options;		/* OPT_* */
+	unsigned int min_args, max_args;
+	const char *synopsis;		/* after "ptscope NAME " */
+	const char *summary;
+	const char *help;		/* what `ptscope help NAME' adds */
+};
+
+int regions_main(const struct cmd_args *args);
+int map_main(const struct cmd_args *args);
+int translate_main(const struct cmd_args *args);
+int kernel_main(const struct cmd_args *args);
+int diff_main(const struct cmd_args *args);
+int layout_main(const struct cmd_args *args);
+int version_main(const struct cmd_args *args);
 
 /*
- * Parse -j/--json, -h/--help and the options named in @options ("r":
- * --region, "R": --range, "s": --svg, "A": --by-address), and exactly
- * @nargs positional arguments.
- * Returns 0, ARGS_HELP after printing @usage to stdout, or 2 after printing
- * it to stderr.
+ * Parse @argv (argv[0] is the subcommand) for @cmd into @args: options
+ * anywhere, `--' ends them.  @args holds the global options already.
+ * Returns 0, -1 after printing the help (--help), or 2 after printing
+ * what was wrong and the usage to stderr.
  */
-int parse_args(int argc, char *argv[], const char *usage, const char *options,
-	       int nargs, struct cmd_args *args);
-/* Parse a pid or an address; print an error and return -1 when invalid. */
-int parse_pid(const char *s, uint32_t *pid);
-/* An address is hex, with or without 0x. */
+int parse_args(const struct subcommand *cmd, int argc, char *argv[], struct cmd_args *args);
+/* "Usage: ptscope CMD SYNOPSIS" and where to read more, to stderr; returns 2. */
+int usage_error(const struct subcommand *cmd);
+void print_help(const struct subcommand *cmd);
+
+/* An address is hex, with or without 0x; prints an error and returns -1 when invalid. */
 int parse_addr(const char *s, uint64_t *addr);
+/* A region name; prints an error listing the names and returns -1 when unknown. */
+int parse_region(const char *s);
+
+/*
+ * PROC, as the user names a process: a pid, `self', or a command name
+ * (/proc/PID/comm, as pidof and pgrep -x match it).
+ * resolve_proc(): exactly one process; a name that matches several is
+ * refused with the list.  Prints an error and returns 1 (no such process)
+ * or 2 (not a PROC, ambiguous); 0 on success.
+ */
+int resolve_proc(const char *word, uint32_t *pid);
+
+/*
+ * Run @show for every process @args names (every match of a name), one
+ * after the other: in JSON an array of their objects when the command
+ * line could name more than one (several PROCs, or a name), else the one
+ * object.  Returns the worst exit code.
+ */
+typedef int (*proc_show_fn)(uint32_t pid, void *arg);
+
+int show_processes(const struct cmd_args *args, proc_show_fn show, void *arg);
 
 #endif

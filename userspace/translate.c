@@ -83,19 +83,18 @@ static void put_request(struct nlmsghdr *nlh, void *arg)
 	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
 }
 
-int translate_main(int argc, char *argv[])
+int translate_main(const struct cmd_args *args)
 {
 	struct translate_request req;
-	struct cmd_args args;
 	int ret;
 
-	ret = parse_args(argc, argv, "[-j] PID ADDR", "", 2, &args);
-	if (ret)
-		return ret == ARGS_HELP ? 0 : ret;
-	if (parse_pid(args.args[0], &req.pid) || parse_addr(args.args[1], &req.addr))
+	if (parse_addr(args->args[1], &req.addr))
 		return 2;
+	ret = resolve_proc(args->args[0], &req.pid);
+	if (ret)
+		return ret;
 
-	out_init(args.json);
+	out_init(args->json);
 	ret = ptscope_query(PTSCOPE_CMD_TRANSLATE, 0, put_request, &req, translate_cb, NULL);
 	out_finish();
 	return ret ? 1 : 0;
