@@ -5,7 +5,8 @@
 # make check      build for 6.12, 6.1 and the debug kernel, run the
 #                 kselftests in a guest of each; test make install, DKMS
 #                 and the .debs (selftests/install)
-# make demo       the README's scenario, in a guest
+# make demo       the seed's scenario, in a guest
+# make docs       regenerate the examples in README.md and docs/*.md, in a guest
 # make stress     the stress kselftests with long counts, on the debug kernel
 # make bench      ptscope against pagemap and PAGEMAP_SCAN, in one guest boot
 # make install    ptscope.ko into /lib/modules/RELEASE/updates (then depmod),
@@ -63,6 +64,9 @@ check: deps
 demo: deps
 	scripts/demo
 
+docs: deps
+	scripts/docs
+
 stress: deps
 	scripts/check --stress
 
@@ -109,5 +113,5 @@ clean:
 	$(MAKE) -C selftests/ptscope clean
 	rm -rf build
 
-.PHONY: all module client deps check demo stress bench clean deb \
+.PHONY: all module client deps check demo docs stress bench clean deb \
 	install install-module install-client install-header install-dkms uninstall
