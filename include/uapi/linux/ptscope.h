@@ -346,7 +346,7 @@ enum ptscope_vma_attr {
  * A fixed record, not a nest: a map has a run for every physically
  * contiguous stretch, hundreds of thousands in a large fragmented
  * process, and a nest of attributes cost several times the record's
- * size in building and parsing (see README, Performance).  Fields are
+ * size in building and parsing (see docs/performance.md).  Fields are
  * only ever appended; a reader copies min(attribute length, its
  * sizeof()) bytes, zero-fills the rest, and must not assume the payload
  * is 8-byte aligned (netlink aligns attributes to 4).
