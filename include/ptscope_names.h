@@ -34,6 +34,18 @@
 	[PTSCOPE_STATE_DEVICE_EXCLUSIVE] = "device-exclusive",	\
 }
 
+#define PTSCOPE_BACKING_NAMES {				\
+	[PTSCOPE_BACKING_UNKNOWN] = "-",		\
+	[PTSCOPE_BACKING_NO_PAGE] = "no-page",		\
+	[PTSCOPE_BACKING_ANON] = "anon",		\
+	[PTSCOPE_BACKING_KSM] = "ksm",			\
+	[PTSCOPE_BACKING_FILE] = "file",		\
+	[PTSCOPE_BACKING_SHMEM] = "shmem",		\
+	[PTSCOPE_BACKING_ZERO] = "zero",		\
+	[PTSCOPE_BACKING_HUGE_ZERO] = "huge-zero",	\
+	[PTSCOPE_BACKING_KERNEL] = "kernel",		\
+}
+
 /* In bit order of enum ptscope_flag. */
 #define PTSCOPE_FLAG_NAMES {				\
 	"present", "write", "user", "accessed", "dirty",	\

@@ -3,6 +3,7 @@
 #ifndef _PTSCOPE_COMPAT_H
 #define _PTSCOPE_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/pgtable.h>
 #include <linux/version.h>
@@ -50,6 +51,29 @@ static inline unsigned int ptscope_mm_seq(struct mm_struct *mm)
 #else
 #define ptscope_is_swapin_error_entry(entry) ((void)(entry), false)
 #endif
+
+/*
+ * How many page-table entries map @page, as /proc/kpagecount counts them
+ * (folio_precise_page_mapcount() on 6.12, page_mapcount() on 6.1), read
+ * without a reference: across a concurrent split, the large-folio test and
+ * the entire mapcount may disagree, which only makes the figure stale.
+ * folio_entire_mapcount() is not used for that reason: it asserts that the
+ * folio is large.
+ */
+static inline unsigned int ptscope_page_mapcount(struct page *page, struct folio *folio)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += atomic_read(&folio->_entire_mapcount) + 1;
+	return max(mapcount, 0);
+#else
+	return max(page_mapcount(page), 0);
+#endif
+}
 
 /* The parsed request of a dump: 6.6 moved it into a struct genl_info. */
 static inline struct nlattr **ptscope_dump_attrs(struct netlink_callback *cb)

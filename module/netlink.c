@@ -33,6 +33,7 @@ static const struct nla_policy map_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_START] = { .type = NLA_U64 },
 	[PTSCOPE_A_END] = { .type = NLA_U64 },
 	[PTSCOPE_A_REGION] = NLA_POLICY_MAX(NLA_U32, __PTSCOPE_REGION_MAX - 1),
+	[PTSCOPE_A_FRAME_INFO] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy translate_policy[PTSCOPE_A_MAX + 1] = {
@@ -384,6 +385,7 @@ static int map_prepare(struct dump_state *state, struct nlattr **attrs,
 	}
 
 	ptscope_walk_init(&state->map.walk, state->target.mm, start, end, state->map.frames);
+	state->map.walk.frame_info = nla_get_flag(attrs[PTSCOPE_A_FRAME_INFO]);
 	if (attrs[PTSCOPE_A_REGION]) {
 		state->map.filter = true;
 		state->map.region = nla_get_u32(attrs[PTSCOPE_A_REGION]);
@@ -646,7 +648,8 @@ static int put_translation(struct sk_buff *skb, unsigned long addr,
 
 	if (nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_SIZE, leaf->size, PTSCOPE_A_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_FLAGS, leaf->flags) ||
-	    nla_put_u32(skb, PTSCOPE_A_STATE, leaf->state))
+	    nla_put_u32(skb, PTSCOPE_A_STATE, leaf->state) ||
+	    nla_put(skb, PTSCOPE_A_RUN, sizeof(*leaf), leaf))
 		return -EMSGSIZE;
 	if (ptscope_state_has_frame(leaf->state))
 		return nla_put_u64_64bit(skb, PTSCOPE_A_PA, leaf->pa + off, PTSCOPE_A_PAD);

@@ -73,6 +73,7 @@ struct ptscope_walk {
 	bool have_pending;
 	bool noted;			/* later leaves never begin below addr */
 	bool locked_before;		/* mm_seq is from the last hold */
+	bool frame_info;		/* fill in frame info: ptscope_frame_info() */
 	u8 region;
 	u32 vma_flags;			/* ptscope_vma_flags() of the VMA */
 	unsigned int mm_seq;		/* ptscope_mm_seq() at the last hold */
@@ -118,6 +119,9 @@ void ptscope_vma_release(struct ptscope_vma *vma);
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 			 bool present, u64 val, pteval_t bits, unsigned long pfn);
 u32 ptscope_vma_flags(const struct vm_area_struct *vma);
+
+/* frame.c */
+void ptscope_frame_info(struct ptscope_run *leaf, unsigned long pfn);
 
 /* translate.c */
 struct ptscope_level_entry {

@@ -159,6 +159,9 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 			i_mmap_unlock_read(hugetlb);
 		if (!t->reason)
 			t->leaf.va = addr & ~(t->leaf.size - 1);
+		/* Of the page holding @addr, which may be a huge leaf's tail. */
+		if (!t->reason && t->leaf.state == PTSCOPE_STATE_PRESENT)
+			ptscope_frame_info(&t->leaf, PHYS_PFN(t->leaf.pa + addr - t->leaf.va));
 	}
 	mmap_read_unlock(mm);
 out:

@@ -130,7 +130,7 @@ static int walk_resume(struct ptscope_walk *walk)
  */
 #define PTSCOPE_DECODED_BITS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
 			      _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY | \
-			      _PAGE_PROTNONE | _PAGE_UFFD_WP)
+			      _PAGE_PROTNONE | _PAGE_UFFD_WP | _PAGE_PKEY_MASK)
 
 /*
  * The bits of an entry present to the kernel.  Without _PAGE_PRESENT it
@@ -228,12 +228,20 @@ static void decode_nonpresent(pte_t pte, struct ptscope_run *leaf)
 	}
 }
 
+/* Two leaves agree on everything but their addresses. */
+static bool same_kind(const struct ptscope_run *run, const struct ptscope_run *leaf)
+{
+	return run->page_shift == leaf->page_shift && run->flags == leaf->flags &&
+	       run->state == leaf->state && run->region == leaf->region &&
+	       run->pkey == leaf->pkey && run->mapcount == leaf->mapcount &&
+	       run->node == leaf->node && run->folio_order == leaf->folio_order &&
+	       run->backing == leaf->backing;
+}
+
 static bool run_continues(const struct ptscope_run *run,
 			  const struct ptscope_run *leaf)
 {
-	if (run->va + run->size != leaf->va ||
-	    run->page_shift != leaf->page_shift || run->flags != leaf->flags ||
-	    run->state != leaf->state || run->region != leaf->region)
+	if (run->va + run->size != leaf->va || !same_kind(run, leaf))
 		return false;
 
 	switch (run->state) {
@@ -295,9 +303,8 @@ static bool joins_frames(const struct ptscope_walk *walk, const struct ptscope_r
 	const struct ptscope_run *run = &walk->pending;
 
 	return walk->frames && walk->have_pending && leaf->state == PTSCOPE_STATE_PRESENT &&
-	       run->state == PTSCOPE_STATE_PRESENT && leaf->page_shift == PAGE_SHIFT &&
-	       run->page_shift == PAGE_SHIFT && run->va + run->size == leaf->va &&
-	       run->flags == leaf->flags && run->region == leaf->region &&
+	       leaf->page_shift == PAGE_SHIFT && run->va + run->size == leaf->va &&
+	       same_kind(run, leaf) &&
 	       (walk->nr_frames || run->size < PTSCOPE_FRAMES_FROM * PAGE_SIZE);
 }
 
@@ -379,10 +386,16 @@ void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 	leaf->pa = 0;
 	leaf->swap_type = 0;
 	leaf->swap_offset = 0;
+	leaf->mapcount = 0;
+	leaf->node = PTSCOPE_NODE_NONE;
+	leaf->folio_order = 0;
+	leaf->backing = PTSCOPE_BACKING_UNKNOWN;
+	leaf->pkey = 0;
 	if (present) {
 		leaf->state = PTSCOPE_STATE_PRESENT;
 		leaf->pa = PFN_PHYS(pfn);
 		leaf->flags |= decode_hw_flags(bits);
+		leaf->pkey = pte_flags_pkey(bits);
 	} else {
 		decode_nonpresent(__pte(val), leaf);
 	}
@@ -431,6 +444,8 @@ static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 	};
 
 	ptscope_decode_leaf(&leaf, shift, present, val, bits, pfn);
+	if (walk->frame_info && leaf.state == PTSCOPE_STATE_PRESENT)
+		ptscope_frame_info(&leaf, pfn);
 	if (walk->noted && leaf.va < addr)
 		trim_leaf(&leaf, addr);
 	walk->addr = leaf.va + leaf.size;
@@ -447,7 +462,7 @@ static __always_inline bool extends_pending(const struct ptscope_walk *walk,
 {
 	const struct ptscope_run *run = &walk->pending;
 
-	return walk->have_pending && !walk->nr_frames && pte_present(pte) &&
+	return walk->have_pending && !walk->nr_frames && !walk->frame_info && pte_present(pte) &&
 	       run->state == PTSCOPE_STATE_PRESENT && run->page_shift == PAGE_SHIFT &&
 	       run->va + run->size == addr &&
 	       run->pa + run->size == PFN_PHYS(pte_pfn(pte)) &&
@@ -463,7 +478,8 @@ static __always_inline bool extends_frames(const struct ptscope_walk *walk,
 {
 	const struct ptscope_run *run = &walk->pending;
 
-	return walk->nr_frames && pte_present(pte) && run->va + run->size == addr &&
+	return walk->nr_frames && !walk->frame_info && pte_present(pte) &&
+	       run->va + run->size == addr &&
 	       (pte_flags(pte) & PTSCOPE_DECODED_BITS) == walk->pending_bits;
 }
 
@@ -511,6 +527,8 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 		leaf.va = addr;
 		ptscope_decode_leaf(&leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
 				    pte_flags(pte), pte_pfn(pte));
+		if (walk->frame_info && leaf.state == PTSCOPE_STATE_PRESENT)
+			ptscope_frame_info(&leaf, pte_pfn(pte));
 		if (joins_frames(walk, &leaf))
 			done = note_frame(walk, &leaf, out);
 		else

@@ -76,7 +76,10 @@ struct pm_scan_arg {
 #define PM_UFFD_WP	BIT_ULL(57)
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
+#define KPF_ANON		12
+#define KPF_SWAPBACKED		14
 #define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
 #define KPF_HUGE		17
 #define KPF_NOPAGE		20
 #define KPF_KSM			21
@@ -172,6 +175,21 @@ static int read_netlink(pid_t pid, struct runs *rs)
 	char extack[256];
 
 	return ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_pid, &pid,
+			       netlink_map_cb, rs, extack, sizeof(extack));
+}
+
+static void put_pid_frame_info(struct nlmsghdr *nlh, void *arg)
+{
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(pid_t *)arg);
+	mnl_attr_put(nlh, PTSCOPE_A_FRAME_INFO, 0, NULL);
+}
+
+/* MAP_GET with frame info: runs broken where what the frames are changes. */
+static int read_frame_info(pid_t pid, struct runs *rs)
+{
+	char extack[256];
+
+	return ptscope_request(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_pid_frame_info, &pid,
 			       netlink_map_cb, rs, extack, sizeof(extack));
 }
 
@@ -355,6 +373,7 @@ static void put_translate(struct nlmsghdr *nlh, void *arg)
 
 struct translation {
 	struct page_view page;
+	struct ptscope_run run;	/* the leaf, with the frame info of the page */
 	bool leaf;
 };
 
@@ -387,6 +406,11 @@ static int translation_cb(const struct nlmsghdr *nlh, void *data)
 		case PTSCOPE_A_SWAP_OFFSET:
 			t->page.swap_offset = mnl_attr_get_u64(attr);
 			break;
+		case PTSCOPE_A_RUN:
+			memcpy(&t->run, mnl_attr_get_payload(attr),
+			       mnl_attr_get_payload_len(attr) < sizeof(t->run) ?
+			       mnl_attr_get_payload_len(attr) : sizeof(t->run));
+			break;
 		}
 	}
 	return MNL_CB_OK;
@@ -410,6 +434,8 @@ struct vma {
 	char path[256];
 	/* smaps, in kB, and VmFlags */
 	unsigned long rss, anon_huge, swap, locked, hugetlb, kernel_page;
+	unsigned long pkey;	/* ProtectionKey, where the CPU has them */
+	long ksm;		/* KSM, kB (6.6+); -1 where smaps has no such line */
 	bool soft_dirty, hugetlb_vma, mlocked;
 };
 
@@ -438,6 +464,7 @@ static int read_smaps(pid_t pid, struct vma **vmas)
 			}
 			v = &(*vmas)[n++];
 			memset(v, 0, sizeof(*v));
+			v->ksm = -1;
 			v->start = start;
 			v->end = end;
 			v->offset = offset;
@@ -454,6 +481,10 @@ static int read_smaps(pid_t pid, struct vma **vmas)
 			v->mlocked = strstr(line, " lo");
 			continue;
 		}
+		if (sscanf(line, "ProtectionKey: %lu", &kb) == 1)
+			v->pkey = kb;
+		if (sscanf(line, "KSM: %lu kB", &kb) == 1)
+			v->ksm = kb;
 		if (sscanf(line, "%63[^:]: %lu kB", name, &kb) != 2)
 			continue;
 		if (!strcmp(name, "Rss"))
@@ -797,12 +828,158 @@ static void read_file(const char *path, char *buf, size_t len)
 }
 
 /*
+ * The order of the folio holding @pfn, from kpageflags: a compound head and
+ * the tails after it.  @cache keeps the last folio found.
+ */
+struct folio_span {
+	uint64_t head, pages;
+};
+
+static unsigned int folio_order_of(int kflags, uint64_t pfn, struct folio_span *cache)
+{
+	const uint64_t compound = (1ULL << KPF_COMPOUND_HEAD) | (1ULL << KPF_COMPOUND_TAIL);
+	uint64_t head = pfn, pages = 1;
+	unsigned int order = 0;
+
+	if (cache->pages && pfn >= cache->head && pfn < cache->head + cache->pages)
+		goto found;
+	if (!(read_u64_at(kflags, pfn) & compound))
+		return 0;
+	while (head && read_u64_at(kflags, head) & (1ULL << KPF_COMPOUND_TAIL))
+		head--;
+	while (read_u64_at(kflags, head + pages) & (1ULL << KPF_COMPOUND_TAIL))
+		pages++;
+	*cache = (struct folio_span){ head, pages };
+found:
+	while ((1ULL << order) < cache->pages)
+		order++;
+	return order;
+}
+
+/* What kpageflags says a mapped frame holds, in enum ptscope_backing. */
+static unsigned int backing_of(uint64_t kf, const struct vma *v)
+{
+	if (kf & (1ULL << KPF_NOPAGE))
+		return PTSCOPE_BACKING_NO_PAGE;
+	if (kf & (1ULL << KPF_ZERO_PAGE))
+		return kf & (1ULL << KPF_THP) ? PTSCOPE_BACKING_HUGE_ZERO : PTSCOPE_BACKING_ZERO;
+	/*
+	 * KSM or not is checked by the count (check_frame_info()): 6.12's
+	 * stable_page_flags() tests mapping & PAGE_MAPPING_KSM, which every
+	 * anonymous page's mapping has a bit of, so KPF_KSM is on them all.
+	 */
+	if (kf & (1ULL << KPF_ANON))
+		return PTSCOPE_BACKING_ANON;
+	if (kf & (1ULL << KPF_SWAPBACKED))
+		return PTSCOPE_BACKING_SHMEM;
+	/* Page cache of a file the VMA maps, or a page of the kernel's ([vdso]). */
+	return v->path[0] == '/' ? PTSCOPE_BACKING_FILE : PTSCOPE_BACKING_KERNEL;
+}
+
+/*
+ * An anonymous page the target shares with other processes - the test
+ * harness and this test, which it was forked from, their children - is
+ * mapped, unmapped and copied by them while the target is frozen.  Where
+ * ptscope's count @got differs from kpagecount's, such a page is asked
+ * again: TRANSLATE's count, between two equal kpagecounts, is the one
+ * compared.  Any other page is compared as it was read.
+ */
+static uint64_t stable_mapcount(pid_t pid, uint64_t va, uint64_t got, uint64_t kf,
+				int kcount, uint64_t pfn)
+{
+	uint64_t before = read_u64_at(kcount, pfn);
+	struct translation tr;
+
+	if (got == before || !(kf & (1ULL << KPF_ANON)) || before < 2 ||
+	    translate(pid, va, &tr) || read_u64_at(kcount, pfn) != before)
+		return got;
+	return tr.run.mapcount;
+}
+
+/*
+ * The frame info of every page of @v (MAP_GET with PTSCOPE_A_FRAME_INFO,
+ * in @info) against kpagecount, kpageflags, move_pages() (the node) and
+ * smaps (ProtectionKey), and TRANSLATE's at the first page of each run.
+ */
+static void check_frame_info(struct tally *t, pid_t pid, const struct vma *v,
+			     const struct runs *info, int kflags, int kcount)
+{
+	unsigned long pages = (v->end - v->start) / PAGE_SZ, i;
+	void **addrs = calloc(pages, sizeof(*addrs));
+	int *nodes = calloc(pages, sizeof(*nodes));
+	struct folio_span folio = {};
+	unsigned long ksm = 0, kpf_ksm = 0;
+	bool numa;
+
+	if (!addrs || !nodes)
+		abort();
+	for (i = 0; i < pages; i++)
+		addrs[i] = (void *)(v->start + i * PAGE_SZ);
+	/* Without NUMA (or a node list), move_pages() fails: node 0 for all. */
+	numa = !syscall(SYS_move_pages, pid, pages, addrs, NULL, nodes, 0);
+	for (i = 0; i < pages; i++) {
+		uint64_t va = v->start + i * PAGE_SZ, pfn, kf;
+		const struct ptscope_run *run = find(info, va);
+		struct translation tr;
+
+		if (!run)
+			continue;
+		if (run->state != PTSCOPE_STATE_PRESENT) {
+			SAME(t, "frame info of an entry not present", va,
+			     run->mapcount | run->folio_order | run->backing | run->pkey, 0);
+			SAME(t, "node of an entry not present", va, run->node, PTSCOPE_NODE_NONE);
+			continue;
+		}
+		pfn = (run->pa + va - run->va) / PAGE_SZ;
+		kf = read_u64_at(kflags, pfn);
+		ksm += run->backing == PTSCOPE_BACKING_KSM;
+		kpf_ksm += !!(kf & (1ULL << KPF_KSM));
+		SAME(t, "backing (kpageflags)", va,
+		     run->backing == PTSCOPE_BACKING_KSM ? PTSCOPE_BACKING_ANON : run->backing,
+		     backing_of(kf, v));
+		SAME(t, "pkey (smaps ProtectionKey)", va, run->pkey, v->pkey);
+		if (kf & (1ULL << KPF_NOPAGE)) {
+			SAME(t, "node without a struct page", va, run->node, PTSCOPE_NODE_NONE);
+			continue;
+		}
+		SAME(t, "mapcount (kpagecount)", va,
+		     stable_mapcount(pid, va, run->mapcount, kf, kcount, pfn),
+		     read_u64_at(kcount, pfn));
+		SAME(t, "folio order (kpageflags)", va, run->folio_order,
+		     folio_order_of(kflags, pfn, &folio));
+		/* move_pages() looks the page up by rmap-less follow_page(): not the zero page */
+		if (!(kf & (1ULL << KPF_ZERO_PAGE)))
+			SAME(t, "node (move_pages)", va, run->node,
+			     numa && nodes[i] >= 0 ? nodes[i] : 0);
+		if (va != run->va)
+			continue;
+		t->translated++;
+		if (translate(pid, va, &tr) || !tr.leaf) {
+			MISMATCH(t, "TRANSLATE %#lx: no leaf", (unsigned long)va);
+			continue;
+		}
+		SAME(t, "TRANSLATE mapcount", va,
+		     stable_mapcount(pid, va, tr.run.mapcount, kf, kcount, pfn),
+		     read_u64_at(kcount, pfn));
+		SAME(t, "TRANSLATE node", va, tr.run.node, run->node);
+		SAME(t, "TRANSLATE folio order", va, tr.run.folio_order, run->folio_order);
+		SAME(t, "TRANSLATE backing", va, tr.run.backing, run->backing);
+		SAME(t, "TRANSLATE pkey", va, tr.run.pkey, run->pkey);
+	}
+	/* KSM pages: smaps counts them (6.6+); before, KPF_KSM is right. */
+	SAME(t, "KSM pages (smaps KSM, else kpageflags)", v->start, ksm,
+	     v->ksm >= 0 ? v->ksm / 4 : kpf_ksm);
+	free(addrs);
+	free(nodes);
+}
+
+/*
  * Compare everything ptscope says of @pid (stopped) with the kernel.
  * Returns the tally; the caller asserts no mismatch.
  */
 static struct tally oracle(pid_t pid)
 {
-	struct runs map = {}, dbg = {}, json = {};
+	struct runs map = {}, dbg = {}, json = {}, info = {};
 	struct tally t = {};
 	struct vma *vmas = NULL;
 	int n, i, pagemap, kflags, kcount;
@@ -814,7 +991,7 @@ static struct tally oracle(pid_t pid)
 	kcount = open("/proc/kpagecount", O_RDONLY);
 	if (pagemap < 0 || kflags < 0 || kcount < 0 ||
 	    read_netlink(pid, &map) || read_debugfs(pid, &dbg) ||
-	    read_client_json(pid, &json)) {
+	    read_client_json(pid, &json) || read_frame_info(pid, &info)) {
 		MISMATCH(&t, "cannot read one of the sources: %s", strerror(errno));
 		goto out;
 	}
@@ -827,6 +1004,7 @@ static struct tally oracle(pid_t pid)
 		if (pagemap_blind(pid, vmas[i].start))
 			continue;
 		check_vma(&t, pid, &vmas[i], &map, pagemap, kflags, kcount);
+		check_frame_info(&t, pid, &vmas[i], &info, kflags, kcount);
 	}
 	check_regions(&t, pid, vmas, n, &map);
 	for (i = 0; i < map.n; i++)
@@ -837,6 +1015,7 @@ out:
 	free(map.r);
 	free(dbg.r);
 	free(json.r);
+	free(info.r);
 	close(pagemap);
 	close(kflags);
 	close(kcount);
@@ -1055,6 +1234,19 @@ static unsigned long zoo_fork(void *arg)
 	return (unsigned long)p;
 }
 
+/* Half of an area under a protection key of its own (x86 PKU: -cpu max). */
+static unsigned long zoo_pkey(void *arg)
+{
+	char *p = map_anon(16 * PAGE_SZ, 0, MADV_NOHUGEPAGE);
+	long key = syscall(SYS_pkey_alloc, 0, 0);
+
+	if (!p || key < 0 ||
+	    syscall(SYS_pkey_mprotect, p, 8 * PAGE_SZ, PROT_READ | PROT_WRITE, key))
+		return 0;
+	fill(p, 16 * PAGE_SZ);
+	return (unsigned long)p;
+}
+
 /* One area of 256 pages cut into ~200 VMAs without touching its frames. */
 static unsigned long zoo_split_vmas(void *arg)
 {
@@ -1169,15 +1361,24 @@ FIXTURE_VARIANT(zoo) {
 	const char *needs;	/* what the kernel must offer, for the skip */
 	unsigned long hugetlb_2m, hugetlb_1g;
 	bool swap, ksm, mthp;
+	/* What the area's first page is, where the variant makes it so (0: any) */
+	unsigned int backing, folio_order, mapcount, pkey;
 };
 
-FIXTURE_VARIANT_ADD(zoo, anon_private) { .setup = zoo_anon };
-FIXTURE_VARIANT_ADD(zoo, shared_zero_page) { .setup = zoo_zero_page };
+FIXTURE_VARIANT_ADD(zoo, anon_private) { .setup = zoo_anon, .backing = PTSCOPE_BACKING_ANON,
+					 .mapcount = 1 };
+FIXTURE_VARIANT_ADD(zoo, shared_zero_page) { .setup = zoo_zero_page,
+					     .backing = PTSCOPE_BACKING_ZERO };
 FIXTURE_VARIANT_ADD(zoo, file_private_and_shared) { .setup = zoo_file };
-FIXTURE_VARIANT_ADD(zoo, shmem) { .setup = zoo_shmem };
+FIXTURE_VARIANT_ADD(zoo, shmem) { .setup = zoo_shmem, .backing = PTSCOPE_BACKING_SHMEM,
+				  .mapcount = 1 };
 FIXTURE_VARIANT_ADD(zoo, thp) { .setup = zoo_thp };
-FIXTURE_VARIANT_ADD(zoo, mthp_64k) { .setup = zoo_thp, .mthp = true, .needs = "mTHP" };
-FIXTURE_VARIANT_ADD(zoo, hugetlb_2m) { .setup = zoo_hugetlb_2m, .hugetlb_2m = 2 };
+FIXTURE_VARIANT_ADD(zoo, mthp_64k) { .setup = zoo_thp, .mthp = true, .needs = "mTHP",
+				     .backing = PTSCOPE_BACKING_ANON, .folio_order = 4 };
+FIXTURE_VARIANT_ADD(zoo, hugetlb_2m) { .setup = zoo_hugetlb_2m, .hugetlb_2m = 2,
+				       .folio_order = 9 };
+FIXTURE_VARIANT_ADD(zoo, pkey) { .setup = zoo_pkey, .needs = "protection keys (PKU)",
+				 .pkey = 1 };
 FIXTURE_VARIANT_ADD(zoo, hugetlb_1g) { .setup = zoo_hugetlb_1g, .hugetlb_1g = 1 };
 FIXTURE_VARIANT_ADD(zoo, protnone_pte) { .setup = zoo_protnone_pte };
 FIXTURE_VARIANT_ADD(zoo, protnone_pmd) { .setup = zoo_protnone_pmd };
@@ -1190,8 +1391,9 @@ FIXTURE_VARIANT_ADD(zoo, poison_marker) { .setup = zoo_poison_marker,
 					  .needs = "UFFDIO_POISON (6.6+)" };
 FIXTURE_VARIANT_ADD(zoo, hwpoison) { .setup = zoo_hwpoison, .needs = "MADV_HWPOISON" };
 FIXTURE_VARIANT_ADD(zoo, mlocked) { .setup = zoo_mlock };
-FIXTURE_VARIANT_ADD(zoo, fork_cow_before_write) { .setup = zoo_fork };
-FIXTURE_VARIANT_ADD(zoo, fork_cow_after_write) { .setup = zoo_fork, .arg = (void *)1 };
+FIXTURE_VARIANT_ADD(zoo, fork_cow_before_write) { .setup = zoo_fork, .mapcount = 2 };
+FIXTURE_VARIANT_ADD(zoo, fork_cow_after_write) { .setup = zoo_fork, .arg = (void *)1,
+						 .mapcount = 1 };
 FIXTURE_VARIANT_ADD(zoo, many_vmas_one_area) { .setup = zoo_split_vmas };
 FIXTURE_VARIANT_ADD(zoo, seed_page) { .setup = zoo_seed, .arg = "A" };
 
@@ -1319,12 +1521,27 @@ FIXTURE_TEARDOWN(zoo)
 TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)
 {
 	struct tally t = oracle(self->t.pid);
+	struct translation tr;
 
 	ksft_print_msg("%lu pages, %lu fields, %lu VMAs, %lu translations compared%s\n",
 		       t.pages, t.fields, t.vmas, t.translated,
 		       t.scan ? "" : " (no PAGEMAP_SCAN before 6.7)");
 	EXPECT_EQ(0, t.mismatches);
 	EXPECT_LT(0, t.pages);
+
+	/* The frame info of the area's first page is what the variant made it. */
+	if (!variant->backing && !variant->folio_order && !variant->mapcount && !variant->pkey)
+		return;
+	ASSERT_EQ(0, translate(self->t.pid, self->t.value, &tr));
+	ASSERT_TRUE(tr.leaf);
+	if (variant->backing)
+		EXPECT_EQ(variant->backing, tr.run.backing);
+	if (variant->folio_order)
+		EXPECT_EQ(variant->folio_order, tr.run.folio_order);
+	if (variant->mapcount)
+		EXPECT_EQ(variant->mapcount, tr.run.mapcount);
+	if (variant->pkey)
+		EXPECT_EQ(variant->pkey, tr.run.pkey);
 }
 
 int main(int argc, char **argv)

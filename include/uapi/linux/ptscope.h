@@ -33,11 +33,13 @@
  *
  *   PTSCOPE_CMD_MAP_GET (dump): optional PTSCOPE_A_START and PTSCOPE_A_END
  *	(page aligned, user half) bound the range, PTSCOPE_A_REGION filters
- *	by region.  Each message holds many PTSCOPE_A_RUN attributes (each
- *	a struct ptscope_run) and PTSCOPE_A_FRAMES nests (enum
- *	ptscope_frames_attr), in address order.  A run is a stretch of pages
- *	contiguous in virtual and physical memory (or in swap) with equal page
- *	size, flags, state and region, inside one VMA; 2 MiB and 1 GiB pages
+ *	by region, PTSCOPE_A_FRAME_INFO asks for frame info (what each frame
+ *	is: see struct ptscope_run).  Each message holds many PTSCOPE_A_RUN
+ *	attributes (each a struct ptscope_run) and PTSCOPE_A_FRAMES nests
+ *	(enum ptscope_frames_attr), in address order.  A run is a stretch of
+ *	pages contiguous in virtual and physical memory (or in swap) with
+ *	equal page size, flags, state, region, protection key and frame info,
+ *	inside one VMA; 2 MiB and 1 GiB pages
  *	are reported whole, so a run may begin before PTSCOPE_A_START.
  *	Where physical memory is fragmented, pages next to each other that
  *	are not next to each other in physical memory come as a frames
@@ -49,7 +51,8 @@
  *	reply has one PTSCOPE_A_LEVEL nest (enum ptscope_level_attr) per
  *	page-table level looked at, top first, then either the leaf
  *	(PTSCOPE_A_PA, PTSCOPE_A_PAGE_SIZE, PTSCOPE_A_FLAGS, PTSCOPE_A_STATE,
- *	swap type and offset) or PTSCOPE_A_REASON with PTSCOPE_A_STOP_LEVEL.
+ *	swap type and offset, and the whole leaf as a PTSCOPE_A_RUN with its
+ *	frame info) or PTSCOPE_A_REASON with PTSCOPE_A_STOP_LEVEL.
  *
  *   PTSCOPE_CMD_KERNEL_GET (dump): the kernel half, as the target's
  *	top-level table maps it: one PTSCOPE_A_KERNEL nest (enum
@@ -272,6 +275,8 @@ enum ptscope_level {
  *	whose entry was empty (PTSCOPE_LEVEL_NONE: no VMA holds the address)
  * @PTSCOPE_A_KERNEL: nest, enum ptscope_kernel_attr (repeated)
  * @PTSCOPE_A_FRAMES: nest, enum ptscope_frames_attr (repeated)
+ * @PTSCOPE_A_FRAME_INFO: flag, MAP_GET: fill in each run's frame info
+ *	(struct ptscope_run); runs then also break where it changes
  */
 enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
@@ -295,6 +300,7 @@ enum ptscope_attr {
 	PTSCOPE_A_STOP_LEVEL,
 	PTSCOPE_A_KERNEL,
 	PTSCOPE_A_FRAMES,
+	PTSCOPE_A_FRAME_INFO,
 
 	__PTSCOPE_A_MAX
 };
@@ -342,6 +348,22 @@ enum ptscope_vma_attr {
  * @state: enum ptscope_state
  * @region: enum ptscope_region
  * @swap_type: the swap device (swap entries), else 0
+ * @mapcount: frame info: how many page-table entries map this page, in
+ *	every process, as /proc/kpagecount counts them (a PMD mapping of a
+ *	huge page counts for each of its pages), else 0
+ * @node: frame info: the NUMA node of the frame, else PTSCOPE_NODE_NONE
+ * @folio_order: frame info: log2 of the pages in the folio (the kernel's
+ *	unit of allocation: a small page, an mTHP, a THP, a hugetlb page)
+ *	holding the frame, else 0
+ * @backing: frame info: enum ptscope_backing
+ * @pkey: the x86 memory protection key of the entry (0 without PKU)
+ *
+ * Frame info (MAP_GET with PTSCOPE_A_FRAME_INFO, and TRANSLATE) is read
+ * from the frame's struct page without holding a reference, as
+ * /proc/kpageflags and /proc/kpagecount read it: each field is one
+ * snapshot, so a page being split, freed or reused while it is read may
+ * show the fields of its neighbour's folio or of nothing.  Freeze the
+ * target for exact figures.
  *
  * A fixed record, not a nest: a map has a run for every physically
  * contiguous stretch, hundreds of thousands in a large fragmented
@@ -361,6 +383,47 @@ struct ptscope_run {
 	__u8 state;
 	__u8 region;
 	__u8 swap_type;
+	__u32 mapcount;
+	__u16 node;
+	__u8 folio_order;
+	__u8 backing;
+	__u8 pkey;
+	__u8 __pad[7];
+};
+
+#define PTSCOPE_NODE_NONE 0xffff
+
+/**
+ * enum ptscope_backing - what a present frame holds, read from its
+ *	struct page (frame info; see struct ptscope_run)
+ *
+ * @PTSCOPE_BACKING_UNKNOWN: not asked for, or not a present entry
+ * @PTSCOPE_BACKING_NO_PAGE: memory the kernel does not manage as pages (no
+ *	online struct page): VM_PFNMAP and VM_IO mappings such as [vvar],
+ *	device memory
+ * @PTSCOPE_BACKING_ANON: anonymous memory
+ * @PTSCOPE_BACKING_KSM: anonymous memory merged by KSM
+ * @PTSCOPE_BACKING_FILE: page cache of a file
+ * @PTSCOPE_BACKING_SHMEM: page cache that swaps: shmem, tmpfs, memfd, SysV
+ *	shared memory, shared anonymous mappings
+ * @PTSCOPE_BACKING_ZERO: the shared zero page (a read of untouched
+ *	anonymous memory)
+ * @PTSCOPE_BACKING_HUGE_ZERO: the huge zero page
+ * @PTSCOPE_BACKING_KERNEL: a page of the kernel's own, neither anonymous
+ *	nor page cache ([vdso] text, a driver's buffer)
+ */
+enum ptscope_backing {
+	PTSCOPE_BACKING_UNKNOWN,
+	PTSCOPE_BACKING_NO_PAGE,
+	PTSCOPE_BACKING_ANON,
+	PTSCOPE_BACKING_KSM,
+	PTSCOPE_BACKING_FILE,
+	PTSCOPE_BACKING_SHMEM,
+	PTSCOPE_BACKING_ZERO,
+	PTSCOPE_BACKING_HUGE_ZERO,
+	PTSCOPE_BACKING_KERNEL,
+
+	__PTSCOPE_BACKING_MAX
 };
 
 /**
