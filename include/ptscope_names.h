@@ -51,6 +51,7 @@
 	"present", "write", "user", "accessed", "dirty",	\
 	"global", "nx", "huge", "soft-dirty", "protnone",	\
 	"uffd-wp", "vma-soft-dirty", "poisoned", "guard",	\
+	"hugetlb",					\
 }
 
 /* States whose runs carry a physical address (enum ptscope_state). */

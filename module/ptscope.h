@@ -114,7 +114,7 @@ int ptscope_vma_next(struct ptscope_walk *walk, struct ptscope_vma *vma);
 void ptscope_vma_release(struct ptscope_vma *vma);
 
 /* The flags a leaf takes from its VMA, not from its entry. */
-#define PTSCOPE_VMA_FLAGS PTSCOPE_FLAG_VMA_SOFT_DIRTY
+#define PTSCOPE_VMA_FLAGS (PTSCOPE_FLAG_VMA_SOFT_DIRTY | PTSCOPE_FLAG_HUGETLB)
 
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 			 bool present, u64 val, pteval_t bits, unsigned long pfn);

@@ -407,7 +407,13 @@ void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
  */
 u32 ptscope_vma_flags(const struct vm_area_struct *vma)
 {
-	return vma->vm_flags & VM_SOFTDIRTY ? PTSCOPE_FLAG_VMA_SOFT_DIRTY : 0;
+	u32 flags = 0;
+
+	if (vma->vm_flags & VM_SOFTDIRTY)
+		flags |= PTSCOPE_FLAG_VMA_SOFT_DIRTY;
+	if (is_vm_hugetlb_page(vma))
+		flags |= PTSCOPE_FLAG_HUGETLB;
+	return flags;
 }
 
 /*

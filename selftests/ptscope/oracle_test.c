@@ -201,7 +201,7 @@ static const char *const state_names[] = {
 
 static const char *const flag_names[] = {
 	"present", "write", "user", "accessed", "dirty", "global", "nx", "huge",
-	"soft-dirty", "protnone", "uffd-wp", "vma-soft-dirty", "poisoned", "guard",
+	"soft-dirty", "protnone", "uffd-wp", "vma-soft-dirty", "poisoned", "guard", "hugetlb",
 };
 
 static const char *const region_names[] = {
@@ -648,6 +648,7 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 		SAME(t, "pagemap uffd-wp", va, !!(p.flags & PTSCOPE_FLAG_UFFD_WP),
 		     !!(pm & PM_UFFD_WP));
 		SAME(t, "smaps sd", va, !!(p.flags & PTSCOPE_FLAG_VMA_SOFT_DIRTY), v->soft_dirty);
+		SAME(t, "smaps ht", va, !!(p.flags & PTSCOPE_FLAG_HUGETLB), v->hugetlb_vma);
 
 		/* PAGEMAP_SCAN */
 		if (scan) {

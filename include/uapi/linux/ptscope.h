@@ -205,6 +205,8 @@ enum ptscope_state {
  * @PTSCOPE_FLAG_POISONED: a marker: the page's contents were lost (a
  *	swap-in error, UFFDIO_POISON); access raises SIGBUS
  * @PTSCOPE_FLAG_GUARD: a marker: a guard page (MADV_GUARD_INSTALL)
+ * @PTSCOPE_FLAG_HUGETLB: the VMA is hugetlb (MAP_HUGETLB, hugetlbfs), whose
+ *	pages smaps counts apart from Rss and Pss
  */
 enum ptscope_flag {
 	PTSCOPE_FLAG_PRESENT = 1 << 0,
@@ -221,6 +223,7 @@ enum ptscope_flag {
 	PTSCOPE_FLAG_VMA_SOFT_DIRTY = 1 << 11,
 	PTSCOPE_FLAG_POISONED = 1 << 12,
 	PTSCOPE_FLAG_GUARD = 1 << 13,
+	PTSCOPE_FLAG_HUGETLB = 1 << 14,
 };
 
 /**
