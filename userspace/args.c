@@ -28,6 +28,7 @@ static const struct {
 	{ .name = "region", .option = OPT_REGION, .takes_value = true },
 	{ .name = "range", .option = OPT_RANGE, .takes_value = true },
 	{ .name = "svg", .option = OPT_SVG, .takes_value = true },
+	{ .name = "format", .option = OPT_FORMAT, .takes_value = true },
 	{ .name = "by-address", .option = OPT_BY_ADDRESS,
 	  .flag = offsetof(struct cmd_args, by_address) },
 };
@@ -56,6 +57,8 @@ static const char **option_value(struct cmd_args *args, const char *name)
 		return &args->region;
 	if (!strcmp(name, "range"))
 		return &args->range;
+	if (!strcmp(name, "format"))
+		return &args->format;
 	return &args->svg;
 }
 

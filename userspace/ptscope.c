@@ -62,6 +62,20 @@ static const struct subcommand subcommands[] = {
 	  "sizes, resident and swapped pages, and the gaps between them.\n\n" PROC_HELP "\n"
 	  "Options:\n"
 	  "  --svg FILE           also draw it into FILE, as SVG\n" },
+	{ "stat", stat_main, OPT_REGION | OPT_FORMAT, 1, ARGS_MANY,
+	  "[-j] [-p] [--region REGION] [--format prometheus] PROC...",
+	  "Sums a process's memory up: Rss, Pss, Uss, Swap, page and folio sizes, nodes",
+	  "Rss, Pss, Uss (private) and Swap as smaps_rollup defines them, per region\n"
+	  "and in total, split into anonymous, file and shmem memory; hugetlb apart;\n"
+	  "then the resident bytes by page size, by folio size and by NUMA node.\n"
+	  "One dump with frame info: the target's mmap_lock is held a few thousand\n"
+	  "entries at a time, never for the whole walk as smaps_rollup holds it.\n"
+	  "Text in kB, JSON in bytes.\n\n" PROC_HELP "\n"
+	  "Options:\n"
+	  "  --region REGION      only REGION: code, data, heap, shlib, mmap, stack\n"
+	  "                       or vdso\n"
+	  "  --format prometheus  the text format of Prometheus and node_exporter's\n"
+	  "                       textfile collector, one family per figure\n" },
 	{ "version", version_main, 0, 0, 0, "[-j] [-p]",
 	  "Shows the client's and the module's versions",
 	  "The client's version, the loaded module's and the netlink family's.\n\n"

@@ -15,6 +15,7 @@ struct cmd_args {
 	const char *region;	/* --region */
 	const char *range;	/* --range */
 	const char *svg;	/* --svg */
+	const char *format;	/* --format */
 	bool by_address;	/* --by-address */
 	unsigned int nargs;
 	char **args;		/* the arguments, options and `--' removed */
@@ -26,6 +27,7 @@ enum {
 	OPT_RANGE = 2,
 	OPT_SVG = 4,
 	OPT_BY_ADDRESS = 8,
+	OPT_FORMAT = 16,
 };
 
 #define ARGS_MANY (~0U)
@@ -47,6 +49,7 @@ int translate_main(const struct cmd_args *args);
 int kernel_main(const struct cmd_args *args);
 int diff_main(const struct cmd_args *args);
 int layout_main(const struct cmd_args *args);
+int stat_main(const struct cmd_args *args);
 int version_main(const struct cmd_args *args);
 
 /*

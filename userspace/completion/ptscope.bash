@@ -60,7 +60,7 @@ _ptscope_procs()
 _ptscope()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
-	local commands="regions map translate kernel diff layout version help"
+	local commands="regions map translate kernel diff layout stat version help"
 	local i=1 j word cmd opts='' argopts='' max='' nargs=0 dashdash='' pending=''
 
 	COMPREPLY=()
@@ -89,6 +89,7 @@ _ptscope()
 	kernel) max=1 ;;
 	diff) opts="--region --by-address" argopts=" --region " max=2 ;;
 	layout) opts="--svg" argopts=" --svg " max=1 ;;
+	stat) opts="--region --format" argopts=" --region --format " ;;
 	version) max=0 ;;
 	help) max=1 ;;		# COMMAND
 	*) return ;;
@@ -117,6 +118,9 @@ _ptscope()
 			word="code data heap shlib mmap stack vdso"
 			[[ $cmd == diff ]] && word+=" kernel"
 			COMPREPLY=($(compgen -W "$word" -- "$cur"))
+			;;
+		--format)
+			COMPREPLY=($(compgen -W "prometheus" -- "$cur"))
 			;;
 		--svg)
 			compopt -o filenames

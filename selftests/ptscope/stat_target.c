@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The process stat_test sums up: static, so that no file page it maps is
+ * shared with a process that comes and goes during the test (libc is, by
+ * every client run), and exec'd, so that none of its anonymous pages is
+ * shared with the test.  It makes private anonymous pages, zero pages,
+ * shmem, file pages, a THP where the kernel gives one, and a child that
+ * shares part of its anonymous memory; then it reports the child's pid
+ * and waits for its stdin to close.
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#define PAGE 4096UL
+#define MIB (1024 * 1024UL)
+
+static void touch(char *p, unsigned long len)
+{
+	unsigned long off;
+
+	for (off = 0; off < len; off += PAGE)
+		p[off] = 1;
+}
+
+/* Reads the compiler must keep: the zero page and file pages faulted in. */
+static void read_pages(const char *p, unsigned long len)
+{
+	unsigned long off;
+	char c;
+
+	for (off = 0; off < len; off += PAGE) {
+		c = p[off];
+		asm volatile("" : : "r" (c));
+	}
+}
+
+int main(void)
+{
+	char *anon, *zero, *shm, *file, *thp;
+	int fd = memfd_create("stat_target", 0);
+	int ready[2];
+	pid_t child;
+	char c;
+
+	anon = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	zero = mmap(NULL, 32 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || ftruncate(fd, 32 * PAGE))
+		return 1;
+	shm = mmap(NULL, 32 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	fd = open("/proc/self/exe", O_RDONLY);
+	file = mmap(NULL, 16 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	thp = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (anon == MAP_FAILED || zero == MAP_FAILED || shm == MAP_FAILED ||
+	    file == MAP_FAILED || thp == MAP_FAILED)
+		return 1;
+	madvise(zero, 32 * PAGE, MADV_NOHUGEPAGE);
+	thp = (char *)(((unsigned long)thp + 2 * MIB - 1) & ~(2 * MIB - 1));
+	madvise(thp, 2 * MIB, MADV_HUGEPAGE);
+	touch(anon, 64 * PAGE);
+	read_pages(zero, 32 * PAGE);
+	touch(shm, 16 * PAGE);
+	read_pages(file, 16 * PAGE);
+	touch(thp, 2 * MIB);
+
+	if (pipe(ready))
+		return 1;
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* A quarter of the shared anonymous pages copied: private to each. */
+		touch(anon, 16 * PAGE);
+		if (write(ready[1], "", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (child < 0 || read(ready[0], &c, 1) != 1)
+		return 1;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	printf("%d\n", child);
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	kill(child, SIGKILL);
+	return 0;
+}

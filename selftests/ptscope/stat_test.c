@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptscope stat against /proc/PID/smaps_rollup, for a process with private,
+ * shared-after-fork, zero, shmem, file and THP memory (stat_target) and for
+ * its child: Rss, Uss (Private_*), Swap, Pss_Anon and Pss_Shmem exactly,
+ * Pss and Pss_File to the kB.  The one page set that moves is [vdso]'s,
+ * which every process maps: the client maps it too while it reads, so
+ * its share differs by a fraction of a page between the two reads.
+ * Then the Prometheus format, line by line.
+ */
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "ptscope_util.h"
+
+struct rollup {
+	unsigned long rss, pss, pss_anon, pss_file, pss_shmem, private, swap;
+};
+
+static int read_rollup(pid_t pid, struct rollup *r)
+{
+	char path[64], line[256], name[64];
+	unsigned long kb;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63[^:]: %lu kB", name, &kb) != 2)
+			continue;
+		if (!strcmp(name, "Rss"))
+			r->rss = kb;
+		else if (!strcmp(name, "Pss"))
+			r->pss = kb;
+		else if (!strcmp(name, "Pss_Anon"))
+			r->pss_anon = kb;
+		else if (!strcmp(name, "Pss_File"))
+			r->pss_file = kb;
+		else if (!strcmp(name, "Pss_Shmem"))
+			r->pss_shmem = kb;
+		else if (!strcmp(name, "Private_Clean") || !strcmp(name, "Private_Dirty"))
+			r->private += kb;
+		else if (!strcmp(name, "Swap"))
+			r->swap = kb;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ptscope stat -j, in kB as smaps_rollup rounds them. */
+struct stat_figures {
+	unsigned long rss, pss, uss, swap, anon_pss, file_pss, shmem_pss;
+};
+
+#define TOTAL "\"total\":{\"rss\":%lu,\"pss\":%lu,\"uss\":%lu,\"swap\":%lu,\"hugetlb\":%lu}"
+
+static int read_stat(pid_t pid, struct stat_figures *s)
+{
+	unsigned long rss, uss, pss[3], hugetlb;
+	static const char *const kinds[] = { "anon", "file", "shmem" };
+	char cmd[64], key[32], *out, *at;
+	int i, ret = -1;
+
+	snprintf(cmd, sizeof(cmd), "ptscope stat -j %d", pid);
+	out = run_output(cmd);
+	if (!out)
+		return -1;
+	at = strstr(out, "\"total\":");
+	if (!at || sscanf(at, TOTAL, &s->rss, &s->pss, &s->uss, &s->swap, &hugetlb) != 5)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "\"%s\":{", kinds[i]);
+		at = strstr(out, key);
+		if (!at || sscanf(at + strlen(key), "\"rss\":%lu,\"pss\":%lu,\"uss\":%lu",
+				  &rss, &pss[i], &uss) != 3)
+			goto out;
+	}
+	s->rss >>= 10;
+	s->pss >>= 10;
+	s->uss >>= 10;
+	s->swap >>= 10;
+	s->anon_pss = pss[0] >> 10;
+	s->file_pss = pss[1] >> 10;
+	s->shmem_pss = pss[2] >> 10;
+	ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "# cannot read: %s\n", out);
+	free(out);
+	return ret;
+}
+
+FIXTURE(stat_target) {
+	pid_t pid, child;
+	FILE *in;
+};
+
+FIXTURE_SETUP(stat_target)
+{
+	int to[2], from[2];
+	char line[32];
+	FILE *out;
+
+	ASSERT_EQ(0, pipe(to));
+	ASSERT_EQ(0, pipe(from));
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (self->pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close_range(3, ~0U, 0);
+		execl("./stat_target", "stat_target", NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	self->in = fdopen(to[1], "w");
+	out = fdopen(from[0], "r");
+	ASSERT_NE(NULL, fgets(line, sizeof(line), out));
+	fclose(out);
+	self->child = atoi(line);
+	ASSERT_LT(0, self->child);
+	/* Both frozen: nothing of theirs moves between the two reads. */
+	kill(self->pid, SIGSTOP);
+	kill(self->child, SIGSTOP);
+}
+
+FIXTURE_TEARDOWN(stat_target)
+{
+	kill(self->child, SIGKILL);
+	kill(self->pid, SIGKILL);
+	fclose(self->in);
+	waitpid(self->pid, NULL, 0);
+}
+
+static void compare(struct __test_metadata *_metadata, pid_t pid)
+{
+	struct stat_figures s;
+	struct rollup r;
+
+	ASSERT_EQ(0, read_stat(pid, &s));
+	ASSERT_EQ(0, read_rollup(pid, &r));
+	ksft_print_msg("pid %d: Rss %lu, Pss %lu (anon %lu, file %lu, shmem %lu), Uss %lu kB\n",
+		       pid, r.rss, r.pss, r.pss_anon, r.pss_file, r.pss_shmem,
+		       r.private);
+	EXPECT_EQ(r.rss, s.rss);
+	EXPECT_EQ(r.private, s.uss);
+	EXPECT_EQ(r.swap, s.swap);
+	EXPECT_EQ(r.pss_anon, s.anon_pss);
+	EXPECT_EQ(r.pss_shmem, s.shmem_pss);
+	EXPECT_GE(1, labs((long)r.pss - (long)s.pss));
+	EXPECT_GE(1, labs((long)r.pss_file - (long)s.file_pss));
+	/* Sharing after fork shows: part of the anonymous memory counts half. */
+	EXPECT_LT(s.anon_pss, s.rss);
+}
+
+TEST_F(stat_target, figures_equal_smaps_rollup)
+{
+	compare(_metadata, self->pid);
+}
+
+TEST_F(stat_target, the_child_figures_equal_smaps_rollup)
+{
+	compare(_metadata, self->child);
+}
+
+/* A label value in double quotes: only backslash, quote and n may be escaped. */
+static const char *label_value(const char *s)
+{
+	if (*s++ != '"')
+		return NULL;
+	for (; *s && *s != '"'; s++)
+		if (*s == '\\' && !strchr("\\\"n", *++s))
+			return NULL;
+	return *s == '"' ? s + 1 : NULL;
+}
+
+/*
+ * The text exposition format, strictly: HELP and TYPE once per family,
+ * before its samples; samples name{label="value",...} integer.
+ */
+TEST_F(stat_target, prometheus_format_parses)
+{
+	char cmd[96], family[64] = "", *out, *line, *save;
+	unsigned int samples = 0, families = 0;
+	bool typed = false;
+
+	snprintf(cmd, sizeof(cmd), "ptscope stat --format prometheus %d %d", self->pid,
+		 self->child);
+	out = run_output(cmd);
+	ASSERT_NE(NULL, out);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *p = line;
+		char name[64];
+		int len = 0;
+
+		if (sscanf(line, "# HELP %63s%n", name, &len) == 1 && len) {
+			EXPECT_STRNE(family, name) TH_LOG("HELP twice: %s", line);
+			snprintf(family, sizeof(family), "%s", name);
+			typed = false;
+			families++;
+			continue;
+		}
+		if (sscanf(line, "# TYPE %63s gauge", name) == 1) {
+			EXPECT_STREQ(family, name);
+			typed = true;
+			continue;
+		}
+		ASSERT_TRUE(typed) TH_LOG("a sample before its TYPE: %s", line);
+		EXPECT_EQ(0, strncmp(line, family, strlen(family))) TH_LOG("%s", line);
+		p += strlen(family);
+		ASSERT_EQ('{', *p) TH_LOG("%s", line);
+		do {
+			p++;
+			while (isalnum((unsigned char)*p) || *p == '_')
+				p++;
+			ASSERT_EQ('=', *p++) TH_LOG("%s", line);
+			p = label_value(p);
+			ASSERT_NE(NULL, p) TH_LOG("%s", line);
+		} while (*p == ',');
+		ASSERT_EQ('}', *p++) TH_LOG("%s", line);
+		ASSERT_EQ(' ', *p++) TH_LOG("%s", line);
+		EXPECT_EQ(strlen(p), strspn(p, "0123456789")) TH_LOG("%s", line);
+		samples++;
+	}
+	EXPECT_EQ(8, families);
+	EXPECT_LT(10, samples);
+	free(out);
+}
+
+TEST_HARNESS_MAIN
