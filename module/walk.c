@@ -411,7 +411,8 @@ u32 ptscope_vma_flags(const struct vm_area_struct *vma)
 
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PTSCOPE_FLAG_VMA_SOFT_DIRTY;
-	if (is_vm_hugetlb_page(vma))
+	/* is_vm_hugetlb_page() takes no const VMA on 6.1. */
+	if (vma->vm_flags & VM_HUGETLB)
 		flags |= PTSCOPE_FLAG_HUGETLB;
 	return flags;
 }
