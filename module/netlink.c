@@ -150,6 +150,8 @@ struct dump_state {
 			u64 frames[PTSCOPE_WALK_FRAMES];
 			bool filter;
 			u32 region;
+			bool tables;		/* the current item is the tables count */
+			bool tables_sent;
 		} map;
 		struct {
 			struct ptscope_walk walk;
@@ -329,11 +331,34 @@ static int dump_items(struct sk_buff *skb, struct netlink_callback *cb,
  * A run, or a frames record: its run header and its addresses, whole (2
  * KiB at most, so it fits the smallest message a dump is given).
  */
+static int map_put_tables(struct sk_buff *skb, const struct ptscope_tables *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_TABLES);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_TABLES_A_PTE, t->pte, PTSCOPE_TABLES_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_TABLES_A_PMD, t->pmd, PTSCOPE_TABLES_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_TABLES_A_PUD, t->pud, PTSCOPE_TABLES_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_TABLES_A_P4D, t->p4d, PTSCOPE_TABLES_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_TABLES_A_PTE_EMPTY, t->pte_empty,
+			      PTSCOPE_TABLES_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_TABLES_A_PTE_DEPOSITED, t->pte_deposited,
+			      PTSCOPE_TABLES_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int map_put(struct sk_buff *skb, struct dump_state *state)
 {
 	const struct ptscope_run *run = &state->map.run;
 	struct nlattr *nest;
 
+	if (state->map.tables)
+		return map_put_tables(skb, &state->map.walk.tables);
 	if (!state->map.run_frames)
 		return nla_put(skb, PTSCOPE_A_RUN, sizeof(*run), run);
 	nest = nla_nest_start(skb, PTSCOPE_A_FRAMES);
@@ -406,6 +431,12 @@ static int map_next(struct dump_state *state)
 		ret = ptscope_walk_next(&state->map.walk, &state->map.run);
 	} while (!ret && state->map.filter && state->map.run.region != state->map.region);
 	state->map.run_frames = ptscope_walk_frames(&state->map.walk);
+	/* With frame info, one more item after the last run: the tables count. */
+	state->map.tables = ret == 1 && state->map.walk.frame_info && !state->map.tables_sent;
+	if (state->map.tables) {
+		state->map.tables_sent = true;
+		return 0;
+	}
 	return ret;
 }
 

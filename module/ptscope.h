@@ -56,6 +56,16 @@ const char *ptscope_region_name(unsigned int region);
 #define PTSCOPE_WALK_BUDGET 4096
 
 /*
+ * The page-table pages a walk went through, each counted once: tables are
+ * met in address order, so a table is new when it is not the last one
+ * met at its level.
+ */
+struct ptscope_tables {
+	u64 pte, pmd, pud, p4d, pte_empty, pte_deposited;
+	phys_addr_t last_pte, last_pmd, last_pud, last_p4d;
+};
+
+/*
  * The cursor of one walk over [addr, end) of an mm.  Walks hold the mm's
  * mmap_lock (and an mm_users reference) only inside ptscope_walk_next() and
  * between it and ptscope_walk_pause(), for a bounded amount of work.
@@ -73,7 +83,8 @@ struct ptscope_walk {
 	bool have_pending;
 	bool noted;			/* later leaves never begin below addr */
 	bool locked_before;		/* mm_seq is from the last hold */
-	bool frame_info;		/* fill in frame info: ptscope_frame_info() */
+	bool frame_info;		/* fill in frame info: ptscope_frame_info(), */
+	struct ptscope_tables tables;	/* and count the page tables */
 	u8 region;
 	u32 vma_flags;			/* ptscope_vma_flags() of the VMA */
 	unsigned int mm_seq;		/* ptscope_mm_seq() at the last hold */

@@ -451,8 +451,14 @@ static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
 	};
 
 	ptscope_decode_leaf(&leaf, shift, present, val, bits, pfn);
-	if (walk->frame_info && leaf.state == PTSCOPE_STATE_PRESENT)
+	if (walk->frame_info && leaf.state == PTSCOPE_STATE_PRESENT) {
 		ptscope_frame_info(&leaf, pfn);
+		/* A PTE table waits beside an anonymous THP for its split. */
+		if (shift == PMD_SHIFT && !(leaf.flags & PTSCOPE_FLAG_HUGETLB) &&
+		    (leaf.backing == PTSCOPE_BACKING_ANON || leaf.backing == PTSCOPE_BACKING_KSM ||
+		     leaf.backing == PTSCOPE_BACKING_HUGE_ZERO))
+			walk->tables.pte_deposited++;
+	}
 	if (walk->noted && leaf.va < addr)
 		trim_leaf(&leaf, addr);
 	walk->addr = leaf.va + leaf.size;
@@ -551,6 +557,42 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 }
 
 /*
+ * Count the table holding @entry, one level below @upper's table: a level
+ * the architecture folds away (p4d under 4-level paging) shares the page
+ * of the level above and counts nothing.
+ */
+static void count_table(u64 *count, phys_addr_t *last, const void *entry, const void *upper)
+{
+	phys_addr_t table = __pa(entry) & PAGE_MASK;
+
+	if (table == *last || (upper && table == (__pa(upper) & PAGE_MASK)))
+		return;
+	*last = table;
+	(*count)++;
+}
+
+/* A PTE table entered for the first time: counted, and whether it maps anything. */
+static void count_pte_table(struct ptscope_walk *walk, pmd_t pmd, unsigned long addr)
+{
+	phys_addr_t table = PFN_PHYS(pmd_pfn(pmd));
+	pte_t *ptep;
+	unsigned int i;
+
+	if (table == walk->tables.last_pte)
+		return;
+	walk->tables.last_pte = table;
+	walk->tables.pte++;
+	rcu_read_lock();
+	/* Read from the PMD value walk_range() checked, as walk_pte_range() does. */
+	ptep = pte_offset_kernel(&pmd, addr & PMD_MASK);
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		if (!pte_none(ptep_get(ptep + i)))
+			break;
+	rcu_read_unlock();
+	walk->tables.pte_empty += i == PTRS_PER_PTE;
+}
+
+/*
  * Walk from walk->addr towards @end (inside one VMA) until a run is
  * finished or the budget is spent.  Each level either skips an empty
  * entry, reports a leaf, or descends; a PTE table, once entered, is
@@ -578,12 +620,16 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 		goto skipped;
 	}
 	p4dp = p4d_offset(pgdp, addr);
+	if (walk->frame_info)
+		count_table(&walk->tables.p4d, &walk->tables.last_p4d, p4dp, pgdp);
 	p4d = READ_ONCE(*p4dp);
 	if (p4d_none(p4d) || p4d_bad(p4d)) {
 		walk->addr = p4d_addr_end(addr, end);
 		goto skipped;
 	}
 	pudp = pud_offset(p4dp, addr);
+	if (walk->frame_info)
+		count_table(&walk->tables.pud, &walk->tables.last_pud, pudp, p4dp);
 	pud = READ_ONCE(*pudp);
 	if (pud_none(pud)) {
 		walk->addr = pud_addr_end(addr, end);
@@ -597,6 +643,8 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 		goto skipped;
 	}
 	pmdp = pmd_offset(pudp, addr);
+	if (walk->frame_info)
+		count_table(&walk->tables.pmd, &walk->tables.last_pmd, pmdp, pudp);
 	pmd = pmdp_get_lockless(pmdp);
 	if (pmd_none(pmd)) {
 		walk->addr = pmd_addr_end(addr, end);
@@ -613,6 +661,8 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 	walk->pmd = pmd;
 	walk->table_end = pmd_addr_end(addr, end);
 	walk->in_table = true;
+	if (walk->frame_info)
+		count_pte_table(walk, pmd, addr);
 	return walk_pte_range(walk, out);
 
 skipped:

@@ -67,7 +67,8 @@ static const struct subcommand subcommands[] = {
 	  "Sums a process's memory up: Rss, Pss, Uss, Swap, page and folio sizes, nodes",
 	  "Rss, Pss, Uss (private) and Swap as smaps_rollup defines them, per region\n"
 	  "and in total, split into anonymous, file and shmem memory; hugetlb apart;\n"
-	  "then the resident bytes by page size, by folio size and by NUMA node.\n"
+	  "then the resident bytes by page size, by folio size and by NUMA node,\n"
+	  "and the page-table pages per level (VmPTE) and the empty PTE tables.\n"
 	  "One dump with frame info: the target's mmap_lock is held a few thousand\n"
 	  "entries at a time, never for the whole walk as smaps_rollup holds it.\n"
 	  "Text in kB, JSON in bytes.\n\n" PROC_HELP "\n"

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/ptscope.h>
 #include <ptscope_names.h>
 
@@ -48,7 +49,9 @@ struct stat_ctx {
 	uint64_t by_page_shift[64];		/* resident bytes */
 	uint64_t by_folio_order[MAX_ORDER_SEEN];
 	uint64_t by_node[MAX_NODES];
-	int region_filter;			/* -1: all */
+	/* Page-table pages: enum ptscope_tables_attr, by attribute */
+	uint64_t tables[__PTSCOPE_TABLES_A_MAX];
+	bool have_tables;
 };
 
 static int kind_of(uint8_t backing)
@@ -110,7 +113,7 @@ static void account(struct stat_ctx *ctx, const struct ptscope_run *run)
 
 static int stat_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
+	const struct nlattr *tb[PTSCOPE_A_MAX + 1], *attr;
 	struct stat_ctx *ctx = data;
 	struct ptscope_runs runs;
 	struct ptscope_run run;
@@ -124,6 +127,17 @@ static int stat_cb(const struct nlmsghdr *nlh, void *data)
 	ptscope_runs_init(&runs, nlh);
 	while (ptscope_runs_next(&runs, &run))
 		account(ctx, &run);
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		const struct nlattr *t[__PTSCOPE_TABLES_A_MAX];
+		int i;
+
+		if (mnl_attr_get_type(attr) != PTSCOPE_A_TABLES)
+			continue;
+		ptscope_nl_nested(attr, t, __PTSCOPE_TABLES_A_MAX - 1);
+		for (i = PTSCOPE_TABLES_A_PTE; i < __PTSCOPE_TABLES_A_MAX; i++)
+			ctx->tables[i] = attr_u64(t[i]);
+		ctx->have_tables = true;
+	}
 	if (runs.malformed) {
 		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
 		return MNL_CB_ERROR;
@@ -245,6 +259,35 @@ static uint64_t node_number(unsigned int node)
 	return node;
 }
 
+/*
+ * The page-table pages the walk went through: the cost of the mappings
+ * themselves (VmPTE counts the PTE, PMD and PUD tables), and the PTE
+ * tables that map nothing.
+ */
+static void print_tables(const struct stat_ctx *ctx)
+{
+	const uint64_t *t = ctx->tables;
+	uint64_t total = t[PTSCOPE_TABLES_A_PTE] + t[PTSCOPE_TABLES_A_PTE_DEPOSITED] +
+			 t[PTSCOPE_TABLES_A_PMD] + t[PTSCOPE_TABLES_A_PUD] +
+			 t[PTSCOPE_TABLES_A_P4D], page;
+
+	if (!ctx->have_tables)
+		return;
+	/* A page-table page is a page (x86: 4 KiB; arm64 kernels choose). */
+	page = sysconf(_SC_PAGESIZE);
+	out_open_object("page_tables");
+	out_uint("pte", "page tables %" PRIu64 " PTE", t[PTSCOPE_TABLES_A_PTE]);
+	out_uint("pte_deposited", " (+%" PRIu64 " set aside for THPs)",
+		 t[PTSCOPE_TABLES_A_PTE_DEPOSITED]);
+	out_uint("pmd", ", %" PRIu64 " PMD", t[PTSCOPE_TABLES_A_PMD]);
+	out_uint("pud", ", %" PRIu64 " PUD", t[PTSCOPE_TABLES_A_PUD]);
+	out_uint("p4d", ", %" PRIu64 " P4D", t[PTSCOPE_TABLES_A_P4D]);
+	out_uint("bytes", ": %" PRIu64 " kB", out_is_json() ? total * page : total * page / 1024);
+	out_uint("pte_empty", "; %" PRIu64 " PTE tables map nothing\n",
+		 t[PTSCOPE_TABLES_A_PTE_EMPTY]);
+	out_close_object();
+}
+
 static void print_text_or_json(const struct stat_ctx *ctx)
 {
 	struct figures total = {};
@@ -268,6 +311,7 @@ static void print_text_or_json(const struct stat_ctx *ctx)
 	print_histogram("folio_sizes", "folio size", ctx->by_folio_order, MAX_ORDER_SEEN,
 			order_bytes, true);
 	print_histogram("nodes", "node", ctx->by_node, MAX_NODES, node_number, false);
+	print_tables(ctx);
 }
 
 /* A Prometheus label value: backslash, double quote and newline escaped. */
@@ -364,6 +408,27 @@ static void print_prometheus(struct stat_ctx **ctxs, unsigned int n)
 				prom_sample(ctxs[p], "folio_size_bytes", labels,
 					    ctxs[p]->by_folio_order[i]);
 		}
+	prom_family("page_table_bytes", "Page-table pages under the process's mappings.");
+	for (p = 0; p < n; p++) {
+		static const char *const levels[] = {
+			[PTSCOPE_TABLES_A_PTE] = "pte", [PTSCOPE_TABLES_A_PMD] = "pmd",
+			[PTSCOPE_TABLES_A_PUD] = "pud", [PTSCOPE_TABLES_A_P4D] = "p4d",
+			[PTSCOPE_TABLES_A_PTE_EMPTY] = NULL,
+			[PTSCOPE_TABLES_A_PTE_DEPOSITED] = "pte_deposited",
+		};
+
+		for (i = PTSCOPE_TABLES_A_PTE; i <= PTSCOPE_TABLES_A_PTE_DEPOSITED; i++) {
+			snprintf(labels, sizeof(labels), ",level=\"%s\"", levels[i]);
+			if (levels[i] && ctxs[p]->tables[i])
+				prom_sample(ctxs[p], "page_table_bytes", labels,
+					    ctxs[p]->tables[i] * sysconf(_SC_PAGESIZE));
+		}
+	}
+	prom_family("empty_page_tables", "PTE tables that map nothing.");
+	for (p = 0; p < n; p++)
+		if (ctxs[p]->have_tables)
+			prom_sample(ctxs[p], "empty_page_tables", "",
+				    ctxs[p]->tables[PTSCOPE_TABLES_A_PTE_EMPTY]);
 	prom_family("node_bytes", "Resident memory by NUMA node.");
 	for (p = 0; p < n; p++)
 		for (i = 0; i < MAX_NODES; i++) {

@@ -43,7 +43,7 @@ static void read_pages(const char *p, unsigned long len)
 
 int main(void)
 {
-	char *anon, *zero, *shm, *file, *thp;
+	char *anon, *zero, *shm, *file, *thp, *gone;
 	int fd = memfd_create("stat_target", 0);
 	int ready[2];
 	pid_t child;
@@ -57,7 +57,8 @@ int main(void)
 	fd = open("/proc/self/exe", O_RDONLY);
 	file = mmap(NULL, 16 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
 	thp = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (anon == MAP_FAILED || zero == MAP_FAILED || shm == MAP_FAILED ||
+	gone = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (gone == MAP_FAILED || anon == MAP_FAILED || zero == MAP_FAILED || shm == MAP_FAILED ||
 	    file == MAP_FAILED || thp == MAP_FAILED)
 		return 1;
 	madvise(zero, 32 * PAGE, MADV_NOHUGEPAGE);
@@ -68,6 +69,11 @@ int main(void)
 	touch(shm, 16 * PAGE);
 	read_pages(file, 16 * PAGE);
 	touch(thp, 2 * MIB);
+	/* A whole PTE table's worth of pages, freed: the table stays, empty. */
+	gone = (char *)(((unsigned long)gone + 2 * MIB - 1) & ~(2 * MIB - 1));
+	madvise(gone, 2 * MIB, MADV_NOHUGEPAGE);
+	touch(gone, 2 * MIB);
+	madvise(gone, 2 * MIB, MADV_DONTNEED);
 
 	if (pipe(ready))
 		return 1;

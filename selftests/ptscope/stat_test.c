@@ -60,9 +60,14 @@ static int read_rollup(pid_t pid, struct rollup *r)
 /* ptscope stat -j, in kB as smaps_rollup rounds them. */
 struct stat_figures {
 	unsigned long rss, pss, uss, swap, anon_pss, file_pss, shmem_pss;
+	unsigned long pte, pte_deposited, pmd, pud, p4d, table_bytes, pte_empty;
 };
 
 #define TOTAL "\"total\":{\"rss\":%lu,\"pss\":%lu,\"uss\":%lu,\"swap\":%lu,\"hugetlb\":%lu}"
+
+#define TABLES "\"page_tables\":{\"pte\":%lu,\"pte_deposited\":%lu,\"pmd\":%lu," \
+	"\"pud\":%lu,\"p4d\":%lu," \
+	"\"bytes\":%lu,\"pte_empty\":%lu}"
 
 static int read_stat(pid_t pid, struct stat_figures *s)
 {
@@ -77,6 +82,10 @@ static int read_stat(pid_t pid, struct stat_figures *s)
 		return -1;
 	at = strstr(out, "\"total\":");
 	if (!at || sscanf(at, TOTAL, &s->rss, &s->pss, &s->uss, &s->swap, &hugetlb) != 5)
+		goto out;
+	at = strstr(out, "\"page_tables\":");
+	if (!at || sscanf(at, TABLES, &s->pte, &s->pte_deposited, &s->pmd, &s->pud, &s->p4d,
+			  &s->table_bytes, &s->pte_empty) != 7)
 		goto out;
 	for (i = 0; i < 3; i++) {
 		snprintf(key, sizeof(key), "\"%s\":{", kinds[i]);
@@ -169,6 +178,37 @@ TEST_F(stat_target, figures_equal_smaps_rollup)
 	compare(_metadata, self->pid);
 }
 
+/* VmPTE in /proc/PID/status counts the PTE (with those set aside), PMD and PUD tables. */
+static unsigned long vm_pte_kb(pid_t pid)
+{
+	char path[64], line[128];
+	unsigned long kb = ~0UL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return kb;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+TEST_F(stat_target, page_tables_equal_vmpte)
+{
+	struct stat_figures s;
+
+	ASSERT_EQ(0, read_stat(self->pid, &s));
+	ksft_print_msg("%lu PTE (+%lu set aside), %lu PMD, %lu PUD, %lu P4D tables, %lu empty\n",
+		       s.pte, s.pte_deposited, s.pmd, s.pud, s.p4d, s.pte_empty);
+	EXPECT_EQ(vm_pte_kb(self->pid), (s.pte + s.pte_deposited + s.pmd + s.pud) * 4);
+	/* The 2 MiB given back with MADV_DONTNEED left its table behind. */
+	EXPECT_LE(1, s.pte_empty);
+	EXPECT_LT(s.pte_empty, s.pte);
+}
+
 TEST_F(stat_target, the_child_figures_equal_smaps_rollup)
 {
 	compare(_metadata, self->child);
@@ -233,7 +273,7 @@ TEST_F(stat_target, prometheus_format_parses)
 		EXPECT_EQ(strlen(p), strspn(p, "0123456789")) TH_LOG("%s", line);
 		samples++;
 	}
-	EXPECT_EQ(8, families);
+	EXPECT_EQ(10, families);
 	EXPECT_LT(10, samples);
 	free(out);
 }

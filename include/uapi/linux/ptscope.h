@@ -280,6 +280,9 @@ enum ptscope_level {
  * @PTSCOPE_A_FRAMES: nest, enum ptscope_frames_attr (repeated)
  * @PTSCOPE_A_FRAME_INFO: flag, MAP_GET: fill in each run's frame info
  *	(struct ptscope_run); runs then also break where it changes
+ * @PTSCOPE_A_TABLES: nest, enum ptscope_tables_attr: MAP_GET with
+ *	PTSCOPE_A_FRAME_INFO, after the last run: the page tables the walk
+ *	went through
  */
 enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
@@ -304,6 +307,7 @@ enum ptscope_attr {
 	PTSCOPE_A_KERNEL,
 	PTSCOPE_A_FRAMES,
 	PTSCOPE_A_FRAME_INFO,
+	PTSCOPE_A_TABLES,
 
 	__PTSCOPE_A_MAX
 };
@@ -447,6 +451,38 @@ enum ptscope_frames_attr {
 	PTSCOPE_FRAMES_A_PA,
 
 	__PTSCOPE_FRAMES_A_MAX
+};
+
+/**
+ * enum ptscope_tables_attr - the page-table pages under the VMAs of a
+ *	MAP_GET range (the kernel half's and the top-level table are not
+ *	counted; a level the architecture folds away counts none)
+ *
+ * @PTSCOPE_TABLES_A_PAD: padding for 64-bit attributes
+ * @PTSCOPE_TABLES_A_PTE: u64, PTE tables
+ * @PTSCOPE_TABLES_A_PMD: u64, PMD tables
+ * @PTSCOPE_TABLES_A_PUD: u64, PUD tables
+ * @PTSCOPE_TABLES_A_P4D: u64, P4D tables (5-level paging)
+ * @PTSCOPE_TABLES_A_PTE_EMPTY: u64, PTE tables all of whose entries were
+ *	empty when read: memory the kernel could give back
+ * @PTSCOPE_TABLES_A_PTE_DEPOSITED: u64, PTE tables the kernel keeps aside,
+ *	one for each PMD-mapped anonymous THP or huge zero page, to split it
+ *	without allocating (pgtable_trans_huge_deposit())
+ *
+ * PTE + PTE_DEPOSITED + PMD + PUD tables are what VmPTE in
+ * /proc/PID/status counts.
+ */
+enum ptscope_tables_attr {
+	PTSCOPE_TABLES_A_UNSPEC,
+	PTSCOPE_TABLES_A_PAD,
+	PTSCOPE_TABLES_A_PTE,
+	PTSCOPE_TABLES_A_PMD,
+	PTSCOPE_TABLES_A_PUD,
+	PTSCOPE_TABLES_A_P4D,
+	PTSCOPE_TABLES_A_PTE_EMPTY,
+	PTSCOPE_TABLES_A_PTE_DEPOSITED,
+
+	__PTSCOPE_TABLES_A_MAX
 };
 
 /**
