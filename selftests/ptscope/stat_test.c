@@ -232,12 +232,14 @@ static void numa_maps_bytes(pid_t pid, unsigned long *bytes, int nodes)
 			continue;
 		kb = 4;
 		memset(pages, 0, sizeof(pages));
-		for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 			unsigned long n;
 
 			if (sscanf(tok, "N%d=%lu", &node, &n) == 2 && node >= 0 && node < 8)
 				pages[node] = n;
-			sscanf(tok, "kernelpagesize_kB=%lu", &kb);
+			else if (sscanf(tok, "kernelpagesize_kB=%lu", &n) == 1)
+				kb = n;
 		}
 		for (node = 0; node < nodes && node < 8; node++)
 			bytes[node] += pages[node] * kb * 1024;
@@ -264,10 +266,10 @@ TEST_F(stat_target, nodes_equal_numa_maps)
 	ASSERT_NE(NULL, out);
 	at = strstr(out, "\"nodes\":{");
 	ASSERT_NE(NULL, at) TH_LOG("%s", out);
-	sscanf(at, "\"nodes\":{\"0\":%lu,\"1\":%lu}", &got[0], &got[1]);
+	EXPECT_EQ(2, sscanf(at, "\"nodes\":{\"0\":%lu,\"1\":%lu}", &got[0], &got[1]));
 	at = strstr(out, "\"vdso\":{\"rss\":");
-	if (at)
-		sscanf(at, "\"vdso\":{\"rss\":%lu", &vdso);
+	if (at && sscanf(at, "\"vdso\":{\"rss\":%lu", &vdso) != 1)
+		vdso = 0;
 	numa_maps_bytes(self->pid, want, 2);
 	ksft_print_msg("node 0: %lu kB, node 1: %lu kB ([vdso] %lu kB)\n", got[0] >> 10,
 		       got[1] >> 10, vdso >> 10);
