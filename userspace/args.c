@@ -31,6 +31,8 @@ static const struct {
 	{ .name = "format", .option = OPT_FORMAT, .takes_value = true },
 	{ .name = "by-address", .option = OPT_BY_ADDRESS,
 	  .flag = offsetof(struct cmd_args, by_address) },
+	{ .name = "extended", .option = OPT_EXTENDED,
+	  .flag = offsetof(struct cmd_args, extended) },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -98,22 +100,21 @@ static int parse_long(const struct subcommand *cmd, int argc, char *argv[], int 
 	return -1;
 }
 
-/* -jph, letters together as getopt takes them. */
+/* -jphx, letters together as getopt takes them. */
 static int parse_short(const struct subcommand *cmd, const char *word, struct cmd_args *args)
 {
 	const char *c;
 
 	for (c = word + 1; *c; c++) {
-		switch (*c) {
-		case 'j':
-			args->json = true;
-			break;
-		case 'p':
-			args->pretty = true;
-			break;
-		case 'h':
+		if (*c == 'h')
 			return 1;
-		default:
+		if (*c == 'j') {
+			args->json = true;
+		} else if (*c == 'p') {
+			args->pretty = true;
+		} else if (*c == 'x' && (cmd->options & OPT_EXTENDED)) {
+			args->extended = true;
+		} else {
 			fprintf(stderr, "%s %s: unknown option `-%c' in `%s'\n", PROG_NAME,
 				cmd->name, *c, word);
 			return -1;

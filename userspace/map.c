@@ -15,9 +15,29 @@
 
 struct map_ctx {
 	bool header;
+	bool extended;
 };
 
-static void print_run(const struct ptscope_run *run)
+/* -x: what the frame is (frame info), after the flags. */
+static void print_frame_info(const struct ptscope_run *run)
+{
+	char buf[24];
+
+	if (run->state != PTSCOPE_STATE_PRESENT || run->backing == PTSCOPE_BACKING_NO_PAGE) {
+		out_null("mapcount", " %4s");
+		out_null("node", " %4s");
+		out_null("folio_size", " %5s");
+	} else {
+		out_uint("mapcount", " %4" PRIu64, run->mapcount);
+		out_uint("node", " %4" PRIu64, run->node);
+		out_uint("folio_size", "", 4096ULL << run->folio_order);
+		out_text(" %5s", page_size_name(4096ULL << run->folio_order, buf));
+	}
+	out_string("backing", " %-9s", backing_name(run->backing));
+	out_uint("pkey", " %4" PRIu64, run->pkey);
+}
+
+static void print_run(const struct ptscope_run *run, bool extended)
 {
 	const char *flags[MAX_FLAG_NAMES];
 	char swap[40], buf[24];
@@ -46,6 +66,8 @@ static void print_run(const struct ptscope_run *run)
 		 (uint64_t)(run->size / page_size));
 	out_string("region", " %-6s", region_name(run->region));
 	out_string("state", " %-9s", state_name(run->state));
+	if (extended)
+		print_frame_info(run);
 	n = flag_names(run->flags, flags);
 	out_string_list("flags", " %s", flags, n);
 	out_text("\n");
@@ -58,11 +80,13 @@ static int map_cb(const struct nlmsghdr *nlh, void *data)
 	struct ptscope_runs runs;
 	struct ptscope_run run;
 
-	print_dump_header(nlh, &ctx->header, "mappings",
+	print_dump_header(nlh, &ctx->header, "mappings", ctx->extended ?
+			  "VA               END              PA               PAGE  PAGES REGION STATE     "
+			  "MAPS NODE FOLIO BACKING   PKEY FLAGS" :
 			  "VA               END              PA               PAGE  PAGES REGION STATE     FLAGS");
 	ptscope_runs_init(&runs, nlh);
 	while (ptscope_runs_next(&runs, &run))
-		print_run(&run);
+		print_run(&run, ctx->extended);
 	if (runs.malformed) {
 		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
 		return MNL_CB_ERROR;
@@ -92,6 +116,7 @@ static int parse_range(const char *s, uint64_t *start, uint64_t *end)
 struct map_request {
 	uint32_t pid;
 	int region;		/* -1: all */
+	bool extended;		/* frame info */
 	bool range;
 	uint64_t start, end;
 };
@@ -101,6 +126,8 @@ static void put_request(struct nlmsghdr *nlh, void *arg)
 	const struct map_request *req = arg;
 
 	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
+	if (req->extended)
+		mnl_attr_put(nlh, PTSCOPE_A_FRAME_INFO, 0, NULL);
 	if (req->region >= 0)
 		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, req->region);
 	if (req->range) {
@@ -112,7 +139,7 @@ static void put_request(struct nlmsghdr *nlh, void *arg)
 static int map_one(uint32_t pid, void *arg)
 {
 	struct map_request *req = arg;
-	struct map_ctx ctx = {};
+	struct map_ctx ctx = { .extended = req->extended };
 	int ret;
 
 	req->pid = pid;
@@ -126,7 +153,7 @@ static int map_one(uint32_t pid, void *arg)
 
 int map_main(const struct cmd_args *args)
 {
-	struct map_request req = { .region = -1 };
+	struct map_request req = { .region = -1, .extended = args->extended };
 
 	if (args->region) {
 		req.region = parse_region(args->region);

@@ -26,6 +26,8 @@ static const char *const levels[] = {
 
 static const char *const flags[] = PTSCOPE_FLAG_NAMES;
 
+static const char *const backings[] = PTSCOPE_BACKING_NAMES;
+
 static const char *lookup(const char *const *names, size_t n, uint32_t value)
 {
 	return value < n && names[value] ? names[value] : "unknown";
@@ -77,12 +79,20 @@ void perms_string(uint32_t perms, char buf[5])
 
 const char *page_size_name(uint64_t size, char buf[24])
 {
-	if (size == 4096)
-		return "4K";
-	if (size == 2 << 20)
-		return "2M";
-	if (size == 1 << 30)
-		return "1G";
-	snprintf(buf, 24, "%" PRIu64, size);
+	static const char units[] = "KMG";
+	unsigned int u = 0;
+
+	if (!size || size % 1024) {
+		snprintf(buf, 24, "%" PRIu64, size);
+		return buf;
+	}
+	for (size /= 1024; u + 1 < sizeof(units) - 1 && !(size % 1024); size /= 1024)
+		u++;
+	snprintf(buf, 24, "%" PRIu64 "%c", size, units[u]);
 	return buf;
+}
+
+const char *backing_name(uint32_t backing)
+{
+	return lookup(backings, ARRAY_SIZE(backings), backing);
 }

@@ -14,8 +14,10 @@ const char *level_name(uint32_t level);
 unsigned int flag_names(uint32_t flags, const char **names);
 /* "r-xp" from enum ptscope_perm. */
 void perms_string(uint32_t perms, char buf[5]);
-/* "4K", "2M", "1G", or the number of bytes. */
+/* "4K", "64K", "2M", "1G": in the largest unit that divides it; else bytes. */
 const char *page_size_name(uint64_t size, char buf[24]);
+/* enum ptscope_backing: "anon", "file", ... */
+const char *backing_name(uint32_t backing);
 
 #define MAX_FLAG_NAMES 16
 

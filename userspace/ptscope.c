@@ -23,8 +23,8 @@ static const struct subcommand subcommands[] = {
 	  "region, pages resident, pages in swap, file offset and path; a total at\n"
 	  "the end.  A name takes every process of that name.\n\n" PROC_HELP "\n"
 	  "Options:\n" },
-	{ "map", map_main, OPT_REGION | OPT_RANGE, 1, ARGS_MANY,
-	  "[-j] [-p] [--region REGION] [--range START-END] PROC...",
+	{ "map", map_main, OPT_REGION | OPT_RANGE | OPT_EXTENDED, 1, ARGS_MANY,
+	  "[-j] [-p] [-x] [--region REGION] [--range START-END] PROC...",
 	  "Shows a process's virtual-to-physical mappings, run by run",
 	  "One line per run: pages next to each other in virtual and physical memory\n"
 	  "with the same page size, region, state and flags.  Swapped pages show their\n"
@@ -33,7 +33,11 @@ static const struct subcommand subcommands[] = {
 	  "Options:\n"
 	  "  --region REGION      only the runs of REGION: code, data, heap, shlib,\n"
 	  "                       mmap, stack or vdso\n"
-	  "  --range START-END    only the runs from START to END (hex addresses)\n" },
+	  "  --range START-END    only the runs from START to END (hex addresses)\n"
+	  "  -x, --extended       what each frame is, too: how many mappings share it,\n"
+	  "                       its NUMA node, the size of its folio, what backs it\n"
+	  "                       (anon, ksm, file, shmem, zero, huge-zero, kernel,\n"
+	  "                       no-page) and its protection key\n" },
 	{ "translate", translate_main, 0, 2, 2, "[-j] [-p] PROC ADDR",
 	  "Walks the page tables for one address, level by level",
 	  "Each level's index and entry, then the physical address, page size, state\n"

@@ -17,6 +17,7 @@ struct cmd_args {
 	const char *svg;	/* --svg */
 	const char *format;	/* --format */
 	bool by_address;	/* --by-address */
+	bool extended;		/* -x, --extended */
 	unsigned int nargs;
 	char **args;		/* the arguments, options and `--' removed */
 };
@@ -28,6 +29,7 @@ enum {
 	OPT_SVG = 4,
 	OPT_BY_ADDRESS = 8,
 	OPT_FORMAT = 16,
+	OPT_EXTENDED = 32,
 };
 
 #define ARGS_MANY (~0U)

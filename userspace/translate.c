@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <linux/ptscope.h>
 
 #include "names.h"
@@ -21,6 +22,29 @@ static void print_level(const struct nlattr *nest)
 	out_hex("entry", " 0x%016" PRIx64, attr_u64(tb[PTSCOPE_LEVEL_A_ENTRY]));
 	out_hex("table", " 0x%" PRIx64, attr_u64(tb[PTSCOPE_LEVEL_A_TABLE]));
 	out_text("\n");
+	out_close_object();
+}
+
+/* What the frame is, from the leaf's run record (frame info). */
+static void print_frame(const struct nlattr *attr)
+{
+	struct ptscope_run run = {};
+	char buf[24];
+
+	memcpy(&run, mnl_attr_get_payload(attr),
+	       mnl_attr_get_payload_len(attr) < sizeof(run) ? mnl_attr_get_payload_len(attr) :
+	       sizeof(run));
+	if (run.state != PTSCOPE_STATE_PRESENT)
+		return;
+	out_open_object("frame");
+	out_string("backing", "  frame %s", backing_name(run.backing));
+	if (run.backing != PTSCOPE_BACKING_NO_PAGE) {
+		out_uint("folio_size", "", 4096ULL << run.folio_order);
+		out_text(", in a %s folio", page_size_name(4096ULL << run.folio_order, buf));
+		out_uint("node", ", node %" PRIu64, run.node);
+		out_uint("mapcount", ", mapped %" PRIu64 " time(s)", run.mapcount);
+	}
+	out_uint("pkey", ", pkey %" PRIu64 "\n", run.pkey);
 	out_close_object();
 }
 
@@ -67,6 +91,8 @@ static int translate_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	out_string_list("flags", ", flags %s\n", flags,
 			flag_names(attr_u32(tb[PTSCOPE_A_FLAGS]), flags));
+	if (tb[PTSCOPE_A_RUN])
+		print_frame(tb[PTSCOPE_A_RUN]);
 	return MNL_CB_OK;
 }
 

@@ -352,6 +352,37 @@ TEST(help_is_help)
 	EXPECT_NE(NULL, strstr(out, "unknown command `mop'")) TH_LOG("%s", out);
 }
 
+/* -x: what the frame is; translate always says it. */
+TEST(map_x_and_translate_say_what_the_frame_is)
+{
+	char cmd[128], out[4096];
+	struct target t;
+
+	ASSERT_EQ(0, target_start(&t, map_seed_page, (void *)'A'));
+	snprintf(cmd, sizeof(cmd), "ptscope map -x -j %d --range 400000-401000", t.pid);
+	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"mapcount\":1,\"node\":0,\"folio_size\":4096,"
+				    "\"backing\":\"anon\",\"pkey\":0,")) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "ptscope map --extended %d --range 400000-401000", t.pid);
+	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "MAPS NODE FOLIO BACKING   PKEY FLAGS")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "    1    0    4K anon         0 present")) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "ptscope map %d --range 400000-401000", t.pid);
+	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "anon")) TH_LOG("frame info without -x: %s", out);
+
+	snprintf(cmd, sizeof(cmd), "ptscope translate %d 400000", t.pid);
+	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "  frame anon, in a 4K folio, node 0, mapped 1 time(s), pkey 0\n"))
+		TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "ptscope translate -j %d 400000", t.pid);
+	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,"
+				    "\"node\":0,\"mapcount\":1,\"pkey\":0}")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_status("ptscope regions -x 1 2>&1", out, sizeof(out))) TH_LOG("%s", out);
+	target_stop(&t);
+}
+
 TEST(version_takes_json)
 {
 	char out[1024];

@@ -84,7 +84,7 @@ _ptscope()
 	# how many arguments it takes (none said: any number).
 	case $cmd in
 	regions) ;;
-	map) opts="--region --range" argopts=" --region --range " ;;
+	map) opts="-x --extended --region --range" argopts=" --region --range " ;;
 	translate) max=2 ;;	# PROC ADDR
 	kernel) max=1 ;;
 	diff) opts="--region --by-address" argopts=" --region " max=2 ;;
