@@ -13,6 +13,10 @@
 #include "output.h"
 #include "subcommands.h"
 
+#define COLUMNS "VA               END              PA               PAGE  PAGES REGION STATE     FLAGS"
+#define COLUMNS_X "VA               END              PA               PAGE  PAGES REGION STATE     " \
+	"MAPS NODE FOLIO BACKING   PKEY FLAGS"
+
 struct map_ctx {
 	bool header;
 	bool extended;
@@ -80,10 +84,7 @@ static int map_cb(const struct nlmsghdr *nlh, void *data)
 	struct ptscope_runs runs;
 	struct ptscope_run run;
 
-	print_dump_header(nlh, &ctx->header, "mappings", ctx->extended ?
-			  "VA               END              PA               PAGE  PAGES REGION STATE     "
-			  "MAPS NODE FOLIO BACKING   PKEY FLAGS" :
-			  "VA               END              PA               PAGE  PAGES REGION STATE     FLAGS");
+	print_dump_header(nlh, &ctx->header, "mappings", ctx->extended ? COLUMNS_X : COLUMNS);
 	ptscope_runs_init(&runs, nlh);
 	while (ptscope_runs_next(&runs, &run))
 		print_run(&run, ctx->extended);

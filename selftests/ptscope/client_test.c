@@ -352,6 +352,12 @@ TEST(help_is_help)
 	EXPECT_NE(NULL, strstr(out, "unknown command `mop'")) TH_LOG("%s", out);
 }
 
+#define MAP_X_JSON \
+	"\"mapcount\":1,\"node\":0,\"folio_size\":4096,\"backing\":\"anon\",\"pkey\":0,"
+#define TRANSLATE_TEXT "  frame anon, in a 4K folio, node 0, mapped 1 time(s), pkey 0\n"
+#define TRANSLATE_JSON \
+	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":0,\"mapcount\":1,\"pkey\":0}"
+
 /* -x: what the frame is; translate always says it. */
 TEST(map_x_and_translate_say_what_the_frame_is)
 {
@@ -361,8 +367,7 @@ TEST(map_x_and_translate_say_what_the_frame_is)
 	ASSERT_EQ(0, target_start(&t, map_seed_page, (void *)'A'));
 	snprintf(cmd, sizeof(cmd), "ptscope map -x -j %d --range 400000-401000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "\"mapcount\":1,\"node\":0,\"folio_size\":4096,"
-				    "\"backing\":\"anon\",\"pkey\":0,")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, MAP_X_JSON)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope map --extended %d --range 400000-401000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "MAPS NODE FOLIO BACKING   PKEY FLAGS")) TH_LOG("%s", out);
@@ -373,12 +378,10 @@ TEST(map_x_and_translate_say_what_the_frame_is)
 
 	snprintf(cmd, sizeof(cmd), "ptscope translate %d 400000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "  frame anon, in a 4K folio, node 0, mapped 1 time(s), pkey 0\n"))
-		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, TRANSLATE_TEXT)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope translate -j %d 400000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,"
-				    "\"node\":0,\"mapcount\":1,\"pkey\":0}")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, TRANSLATE_JSON)) TH_LOG("%s", out);
 	EXPECT_EQ(2, run_status("ptscope regions -x 1 2>&1", out, sizeof(out))) TH_LOG("%s", out);
 	target_stop(&t);
 }
