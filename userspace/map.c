@@ -13,9 +13,9 @@
 #include "output.h"
 #include "subcommands.h"
 
-#define COLUMNS "VA               END              PA               PAGE  PAGES REGION STATE     FLAGS"
-#define COLUMNS_X "VA               END              PA               PAGE  PAGES REGION STATE     " \
-	"MAPS NODE FOLIO BACKING   PKEY FLAGS"
+#define COLUMNS_RUN "VA               END              PA               PAGE  PAGES REGION STATE     "
+#define COLUMNS COLUMNS_RUN "FLAGS"
+#define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO BACKING   PKEY FLAGS"
 
 struct map_ctx {
 	bool header;
