@@ -1,19 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Read-only debugfs views under /sys/kernel/debug/ptscope:
+ * debugfs views under /sys/kernel/debug/ptscope:
  *
- *   target    the process the views show; write a pid (in your pid namespace)
+ *   target    the process the views show unless told otherwise: write a pid
+ *             (in your pid namespace), or "none"; reads "PID COMM",
+ *             "PID (exited)" or "none"
  *   regions   one line per VMA: range, perms, region, resident pages, file
  *   map       one line per run of contiguous VA->PA mappings
  *   layout    one line per region, top of the address space first
  *   stats     longest mmap_lock hold, largest request; write to reset
  *
+ * Each open file of regions, map or layout shows one process: a pid written
+ * to that file (opened read-write), else the one in "target" when the file
+ * is first read.  So two shells, or two programs, each see their own process
+ * whatever the other chooses:
+ *
+ *	exec 3<>/sys/kernel/debug/ptscope/map; echo 1234 >&3; cat <&3
+ *
+ * Writing a pid rewinds the file: the next read starts that process's view
+ * from its first line.  Writing "none" makes the file follow "target" again.
+ *
+ * When there is no process to show, because none was chosen or it exited,
+ * a view reads as one line saying so, and the read after that line fails
+ * with ESRCH: cat prints the reason and exits non-zero, and a script sees
+ * the error.  Other errors (EACCES, EINTR) fail the read with no line.
+ *
  * Physical addresses are for CAP_SYS_ADMIN in the initial user namespace
  * only, checked at open (file mode alone would let a root-owned file
  * descriptor passed to someone else be read).  As for /proc/PID/pagemap,
  * the opener also needs ptrace read access to the target, decided with the
- * opener's credentials (file->f_cred, as PTRACE_MODE_FSCREDS means) when
- * the target is chosen and whenever a view pins it.
+ * opener's credentials (file->f_cred, as PTRACE_MODE_FSCREDS means) when a
+ * pid is written and when a view pins its process.
  */
 
 #include <linux/capability.h>
@@ -23,6 +40,7 @@
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/ptscope.h>
 #include <ptscope_names.h>
@@ -39,20 +57,38 @@ static bool may_see_physical(struct file *file)
 	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 }
 
-/* Pin the target's mm for a view being opened (or read) through @file. */
-static int view_target_get(const struct file *file, struct ptscope_target *target)
+static struct pid *global_target(void)
 {
 	struct pid *pid;
-	int ret;
 
 	mutex_lock(&target_lock);
 	pid = get_pid(target_pid);
 	mutex_unlock(&target_lock);
-	if (!pid)
-		return -ENOENT;	/* nothing written to "target" yet */
-	ret = ptscope_target_get(pid, file, NULL, target);
-	put_pid(pid);
-	return ret;
+	return pid;
+}
+
+/*
+ * A pid written to a file: a positive number in the writer's pid namespace,
+ * or "none".  Return: the pid, referenced; NULL for "none"; or ERR_PTR()
+ * of -EINVAL (not a pid) or -ESRCH (no such process).
+ */
+static struct pid *pid_from_user(const char __user *ubuf, size_t count)
+{
+	struct pid *pid;
+	char buf[16];
+	int nr;
+
+	if (count >= sizeof(buf))
+		return ERR_PTR(-EINVAL);
+	if (copy_from_user(buf, ubuf, count))
+		return ERR_PTR(-EFAULT);
+	buf[count] = '\0';
+	if (sysfs_streq(buf, "none"))
+		return NULL;
+	if (kstrtoint(buf, 10, &nr) || nr <= 0)
+		return ERR_PTR(-EINVAL);
+	pid = find_get_pid(nr);
+	return pid ?: ERR_PTR(-ESRCH);
 }
 
 static ssize_t target_write(struct file *file, const char __user *ubuf,
@@ -60,28 +96,23 @@ static ssize_t target_write(struct file *file, const char __user *ubuf,
 {
 	struct ptscope_target target;
 	struct pid *pid, *old;
-	int nr, ret;
+	int ret;
 
-	if (!may_see_physical(file))
-		return -EPERM;
-	ret = kstrtoint_from_user(ubuf, count, 10, &nr);
-	if (ret)
-		return ret;
-	if (nr <= 0)
-		return -EINVAL;
-	pid = find_get_pid(nr);
-	if (!pid)
-		return -ESRCH;
+	pid = pid_from_user(ubuf, count);
+	if (IS_ERR(pid))
+		return PTR_ERR(pid);
 	/*
 	 * Refuse kernel threads, exited processes and targets the writer may
-	 * not read now, not only at every open.
+	 * not read now, not only when a view pins them.
 	 */
-	ret = ptscope_target_get(pid, file, NULL, &target);
-	if (ret) {
-		put_pid(pid);
-		return ret;
+	if (pid) {
+		ret = ptscope_target_get(pid, file, NULL, &target);
+		if (ret) {
+			put_pid(pid);
+			return ret;
+		}
+		ptscope_target_put(&target);
 	}
-	ptscope_target_put(&target);
 
 	mutex_lock(&target_lock);
 	old = target_pid;
@@ -94,17 +125,24 @@ static ssize_t target_write(struct file *file, const char __user *ubuf,
 static int target_show(struct seq_file *m, void *v)
 {
 	struct ptscope_target target;
-	int ret = view_target_get(m->file, &target);
+	struct pid *pid = global_target();
+	int ret;
 
-	if (ret == -ENOENT) {
+	if (!pid) {
 		seq_puts(m, "none\n");
 		return 0;
 	}
-	if (ret)
-		return ret;
-	seq_printf(m, "%d %s\n", target.tgid, target.comm);
-	ptscope_target_put(&target);
-	return 0;
+	ret = ptscope_target_get(pid, m->file, NULL, &target);
+	if (!ret) {
+		seq_printf(m, "%d %s\n", target.tgid, target.comm);
+		ptscope_target_put(&target);
+	} else if (ret == -ESRCH || ret == -ENODATA) {
+		/* Reaped or a zombie: the pid still knows its number. */
+		seq_printf(m, "%d (exited)\n", pid_vnr(pid));
+		ret = 0;
+	}
+	put_pid(pid);
+	return ret;
 }
 
 static int target_open(struct inode *inode, struct file *file)
@@ -124,93 +162,141 @@ static const struct file_operations target_fops = {
 };
 
 /*
- * map and regions: the walk's records streamed through seq_file.  A record
+ * regions, map and layout: records made by a walk and streamed through
+ * seq_file, after a header (position 0).  The record at the view's position
  * is kept until the next one is made, because seq_file asks again for the
  * record at the same position when it did not fit in its buffer.  ->stop()
  * pauses the walk, so mmap_lock is never held while seq_file copies to
- * userspace.
+ * userspace.  seq_file calls ->start() to ->stop() under m->lock, which a
+ * write of a pid takes too.
  */
-struct view {
-	struct ptscope_target target;
-	struct ptscope_walk walk;
-	u64 frames[PTSCOPE_WALK_FRAMES];	/* map */
-	const u64 *run_frames;		/* map: the run is a frames record */
-	union {
-		struct ptscope_run run;
-		struct ptscope_vma vma;
-	};
-	loff_t pos;			/* position of the record above; 0: none */
-	bool eof;
-	int err;
-	int (*advance)(struct view *view);
+struct view;
+
+struct view_kind {
+	const char *header;
+	int (*advance)(struct view *view);	/* make the next record */
+	void (*show)(struct seq_file *m, const struct view *view);
 };
 
-static int advance_map(struct view *view)
-{
-	int ret = ptscope_walk_next(&view->walk, &view->run);
+/* Why a view has no process to show: the line it reads as instead. */
+enum view_note {
+	VIEW_NOTE_NONE,
+	VIEW_NOTE_NO_TARGET,
+	VIEW_NOTE_EXITED,
+};
 
-	view->run_frames = ret ? NULL : ptscope_walk_frames(&view->walk);
-	/*
-	 * A frames record prints as up to PTSCOPE_WALK_FRAMES lines: format
-	 * them without holding the target's mmap_lock (~2 ms under TCG).
-	 */
-	if (view->run_frames)
-		ptscope_walk_pause(&view->walk);
-	return ret;
-}
+/* layout: a region's VMAs summed up. */
+struct region_span {
+	unsigned long start;
+	unsigned long end;
+	unsigned long mapped;		/* bytes in VMAs */
+	unsigned long resident;		/* pages */
+	unsigned int vmas;
+};
 
-static int advance_regions(struct view *view)
-{
-	ptscope_vma_release(&view->vma);
-	return ptscope_vma_next(&view->walk, &view->vma);
-}
+struct view {
+	const struct view_kind *kind;
+	struct ptscope_target target;	/* mm NULL until pinned */
+	struct ptscope_walk walk;
+	loff_t pos;			/* of the record below, or of the note */
+	bool eof;
+	int err;			/* once set, the view reads no further */
+	enum view_note note;		/* shown at pos, before err */
+	pid_t note_pid;			/* the process that exited */
 
+	/* map */
+	u64 frames[PTSCOPE_WALK_FRAMES];
+	const u64 *run_frames;		/* the run is a frames record */
+	struct ptscope_run run;
+
+	/* regions */
+	struct ptscope_vma vma;
+
+	/* layout */
+	struct region_span spans[__PTSCOPE_REGION_MAX];
+	bool summed;			/* spans are the whole address space */
+	unsigned int region;		/* the span to show */
+};
+
+#define VIEW_NOTE_TOKEN ((void *)2)
+
+/* Walk again from the start: a read from offset 0, or a new pid. */
 static void view_rewind(struct view *view)
 {
 	ptscope_walk_pause(&view->walk);
-	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX, view->frames);
-	if (view->advance == advance_regions)
-		ptscope_vma_release(&view->vma);
+	if (view->target.mm)
+		ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX,
+				  view->frames);
+	ptscope_vma_release(&view->vma);
+	view->run_frames = NULL;
+	view->summed = false;
 	view->pos = 0;
 	view->eof = false;
+	view->err = 0;
+	view->note = VIEW_NOTE_NONE;
 }
 
-/* Make the record at @pos (the header is position 0). */
-static void *view_seek(struct view *view, loff_t pos)
+/* No pid was written to the view's file: pin the one in "target". */
+static int view_pin(struct view *view, const struct file *file)
 {
+	struct pid *pid = global_target();
 	int ret;
 
-	if (view->err)
-		return ERR_PTR(view->err);
-	if (pos == 0)
-		return SEQ_START_TOKEN;
-	if (pos < view->pos)
+	if (!pid) {
+		view->note = VIEW_NOTE_NO_TARGET;
+		return -ESRCH;
+	}
+	ret = ptscope_target_get(pid, file, NULL, &view->target);
+	if (ret == -ESRCH || ret == -ENODATA) {
+		view->note = VIEW_NOTE_EXITED;
+		view->note_pid = pid_vnr(pid);
+		ret = -ESRCH;
+	}
+	put_pid(pid);
+	if (!ret)
 		view_rewind(view);
-	while (view->pos < pos) {
+	return ret;
+}
+
+/* The record at @pos: the header, a record, the note, NULL at the end. */
+static void *view_seek(struct seq_file *m, loff_t pos)
+{
+	struct view *view = m->private;
+	int ret;
+
+	if (pos < view->pos || (!pos && view->err))
+		view_rewind(view);
+	if (!view->target.mm && !view->err)
+		view->err = view_pin(view, m->file);
+	while (!view->err && view->pos < pos) {
 		if (view->eof)
 			return NULL;
-		ret = view->advance(view);
-		if (ret) {
+		ret = view->kind->advance(view);
+		if (ret > 0) {
 			view->eof = true;
-			if (ret < 0) {
-				view->err = ret;
-				return ERR_PTR(ret);
-			}
 			return NULL;
 		}
 		view->pos++;
+		if (ret == -ENODATA) {
+			view->note = VIEW_NOTE_EXITED;
+			view->note_pid = view->target.tgid;
+			ret = -ESRCH;
+		}
+		view->err = ret;
 	}
-	return &view->run;
+	if (view->err)
+		return pos == view->pos && view->note ? VIEW_NOTE_TOKEN : ERR_PTR(view->err);
+	return pos ? view : SEQ_START_TOKEN;
 }
 
 static void *view_start(struct seq_file *m, loff_t *pos)
 {
-	return view_seek(m->private, *pos);
+	return view_seek(m, *pos);
 }
 
 static void *view_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	return view_seek(m->private, ++*pos);
+	return view_seek(m, ++*pos);
 }
 
 static void view_stop(struct seq_file *m, void *v)
@@ -218,6 +304,91 @@ static void view_stop(struct seq_file *m, void *v)
 	struct view *view = m->private;
 
 	ptscope_walk_pause(&view->walk);
+}
+
+static int view_show(struct seq_file *m, void *v)
+{
+	struct view *view = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		seq_puts(m, view->kind->header);
+	else if (v != VIEW_NOTE_TOKEN)
+		view->kind->show(m, view);
+	else if (view->note == VIEW_NOTE_NO_TARGET)
+		seq_puts(m, "no target: write a pid to /sys/kernel/debug/ptscope/target, or to this file\n");
+	else
+		seq_printf(m, "target %d has exited\n", view->note_pid);
+	return 0;
+}
+
+static const struct seq_operations view_seq_ops = {
+	.start = view_start,
+	.next = view_next,
+	.stop = view_stop,
+	.show = view_show,
+};
+
+static int view_open(struct file *file, const struct view_kind *kind)
+{
+	struct view *view;
+
+	if (!may_see_physical(file))
+		return -EPERM;
+	view = __seq_open_private(file, &view_seq_ops, sizeof(*view));
+	if (!view)
+		return -ENOMEM;
+	view->kind = kind;
+	return 0;
+}
+
+/*
+ * Show the process whose pid is written from now on, from its first line;
+ * "none": the one in "target" at the next read.
+ */
+static ssize_t view_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	struct view *view = m->private;
+	struct ptscope_target target = {};
+	struct pid *pid;
+	int ret;
+
+	pid = pid_from_user(ubuf, count);
+	if (IS_ERR(pid))
+		return PTR_ERR(pid);
+	if (pid) {
+		ret = ptscope_target_get(pid, file, NULL, &target);
+		put_pid(pid);
+		if (ret)
+			return ret;
+	}
+
+	/* As psi_write() does: m->lock keeps ->start() to ->stop() out. */
+	mutex_lock(&m->lock);
+	swap(view->target, target);
+	view_rewind(view);
+	/*
+	 * What seq_file has buffered and where it stands are the old
+	 * process's: drop them, and read from the start (as lseek(fd, 0)
+	 * would) after a write(2).
+	 */
+	m->count = 0;
+	m->index = 0;
+	m->read_pos = 0;
+	*ppos = 0;
+	mutex_unlock(&m->lock);
+	ptscope_target_put(&target);
+	return count;
+}
+
+static int view_release(struct inode *inode, struct file *file)
+{
+	struct view *view = ((struct seq_file *)file->private_data)->private;
+
+	ptscope_vma_release(&view->vma);
+	ptscope_target_put(&view->target);
+	return seq_release_private(inode, file);
 }
 
 static void print_flags(struct seq_file *m, u32 flags)
@@ -268,22 +439,31 @@ static void print_run(struct seq_file *m, const struct ptscope_run *run)
 	seq_putc(m, '\n');
 }
 
-/* A run per line; a frames record is its physically contiguous pieces. */
-static int map_show(struct seq_file *m, void *v)
+static int advance_map(struct view *view)
 {
-	struct view *view = m->private;
-	const struct ptscope_run *run = v;
+	int ret = ptscope_walk_next(&view->walk, &view->run);
+
+	view->run_frames = ret ? NULL : ptscope_walk_frames(&view->walk);
+	/*
+	 * A frames record prints as up to PTSCOPE_WALK_FRAMES lines: format
+	 * them without holding the target's mmap_lock (~2 ms under TCG).
+	 */
+	if (view->run_frames)
+		ptscope_walk_pause(&view->walk);
+	return ret;
+}
+
+/* A run per line; a frames record is its physically contiguous pieces. */
+static void show_map(struct seq_file *m, const struct view *view)
+{
+	const struct ptscope_run *run = &view->run;
 	const u64 *frames = view->run_frames;
 	struct ptscope_run piece;
 	unsigned int i, len;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "va_start         va_end           pa               page  pages region state     flags\n");
-		return 0;
-	}
 	if (!frames) {
 		print_run(m, run);
-		return 0;
+		return;
 	}
 	piece = *run;
 	for (i = 0; i < run->size >> PAGE_SHIFT; i += len) {
@@ -293,17 +473,25 @@ static int map_show(struct seq_file *m, void *v)
 		piece.size = (u64)len << PAGE_SHIFT;
 		print_run(m, &piece);
 	}
-	return 0;
 }
 
-static int regions_show(struct seq_file *m, void *v)
-{
-	struct ptscope_vma *vma = v;
+static const struct view_kind map_kind = {
+	.header =
+		"va_start         va_end           pa               page  pages region state     flags\n",
+	.advance = advance_map,
+	.show = show_map,
+};
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "start            end              perm region resident offset   path\n");
-		return 0;
-	}
+static int advance_regions(struct view *view)
+{
+	ptscope_vma_release(&view->vma);
+	return ptscope_vma_next(&view->walk, &view->vma);
+}
+
+static void show_regions(struct seq_file *m, const struct view *view)
+{
+	const struct ptscope_vma *vma = &view->vma;
+
 	seq_printf(m, "%016lx %016lx %c%c%c%c %-6s %8lu %08lx",
 		   vma->start, vma->end,
 		   vma->flags & VM_READ ? 'r' : '-',
@@ -317,155 +505,109 @@ static int regions_show(struct seq_file *m, void *v)
 		seq_file_path(m, vma->file, "\n");
 	}
 	seq_putc(m, '\n');
-	return 0;
 }
 
-static const struct seq_operations map_seq_ops = {
-	.start = view_start,
-	.next = view_next,
-	.stop = view_stop,
-	.show = map_show,
+static const struct view_kind regions_kind = {
+	.header = "start            end              perm region resident offset   path\n",
+	.advance = advance_regions,
+	.show = show_regions,
 };
 
-static const struct seq_operations regions_seq_ops = {
-	.start = view_start,
-	.next = view_next,
-	.stop = view_stop,
-	.show = regions_show,
-};
-
-static int view_open(struct file *file, const struct seq_operations *ops,
-		     int (*advance)(struct view *view))
+/* layout: the regions summed up, in the order of the address space. */
+static int sum_regions(struct view *view)
 {
-	struct view *view;
+	struct region_span *s;
 	int ret;
 
-	if (!may_see_physical(file))
-		return -EPERM;
-	view = __seq_open_private(file, ops, sizeof(*view));
-	if (!view)
-		return -ENOMEM;
-	ret = view_target_get(file, &view->target);
-	if (ret) {
-		seq_release_private(file->f_inode, file);
-		return ret;
+	memset(view->spans, 0, sizeof(view->spans));
+	while ((ret = ptscope_vma_next(&view->walk, &view->vma)) == 0) {
+		s = &view->spans[view->vma.region];
+		if (!s->vmas)
+			s->start = view->vma.start;
+		s->end = view->vma.end;
+		s->mapped += view->vma.end - view->vma.start;
+		s->resident += view->vma.resident;
+		s->vmas++;
+		ptscope_vma_release(&view->vma);
 	}
-	view->advance = advance;
-	ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX, view->frames);
+	return ret < 0 ? ret : 0;
+}
+
+/* The kernel half first, then the highest region below the last shown. */
+static int advance_layout(struct view *view)
+{
+	unsigned int i, top = __PTSCOPE_REGION_MAX;
+	unsigned long above;
+	int ret;
+
+	if (!view->summed) {
+		ret = sum_regions(view);
+		if (ret)
+			return ret;
+		view->summed = true;
+		view->region = PTSCOPE_REGION_KERNEL;
+		return 0;
+	}
+	above = view->region == PTSCOPE_REGION_KERNEL ? ULONG_MAX : view->spans[view->region].end;
+	for (i = 0; i < __PTSCOPE_REGION_MAX; i++) {
+		if (view->spans[i].vmas && view->spans[i].end < above &&
+		    (top == __PTSCOPE_REGION_MAX || view->spans[i].end > view->spans[top].end))
+			top = i;
+	}
+	if (top == __PTSCOPE_REGION_MAX)
+		return 1;
+	view->region = top;
 	return 0;
 }
 
-static int view_release(struct inode *inode, struct file *file)
+static void show_layout(struct seq_file *m, const struct view *view)
 {
-	struct view *view = ((struct seq_file *)file->private_data)->private;
+	const struct region_span *s = &view->spans[view->region];
 
-	if (view->advance == advance_regions)
-		ptscope_vma_release(&view->vma);
-	ptscope_target_put(&view->target);
-	return seq_release_private(inode, file);
+	if (view->region == PTSCOPE_REGION_KERNEL) {
+		seq_printf(m, "%-6s %016lx %016lx %5s %12s %9s\n",
+			   ptscope_region_name(PTSCOPE_REGION_KERNEL),
+			   ~((1UL << __VIRTUAL_MASK_SHIFT) - 1), ULONG_MAX, "-", "-", "-");
+		return;
+	}
+	seq_printf(m, "%-6s %016lx %016lx %5u %12lu %9lu\n",
+		   ptscope_region_name(view->region), s->start, s->end, s->vmas,
+		   s->mapped >> 10, s->resident);
 }
+
+static const struct view_kind layout_kind = {
+	.header = "region start            end               vmas   mapped_kib  resident\n",
+	.advance = advance_layout,
+	.show = show_layout,
+};
 
 static int map_open(struct inode *inode, struct file *file)
 {
-	return view_open(file, &map_seq_ops, advance_map);
+	return view_open(file, &map_kind);
 }
 
 static int regions_open(struct inode *inode, struct file *file)
 {
-	return view_open(file, &regions_seq_ops, advance_regions);
-}
-
-static const struct file_operations map_fops = {
-	.owner = THIS_MODULE,
-	.open = map_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = view_release,
-};
-
-static const struct file_operations regions_fops = {
-	.owner = THIS_MODULE,
-	.open = regions_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = view_release,
-};
-
-/* layout: the regions summed up, in the order of the address space. */
-struct region_span {
-	unsigned long start;
-	unsigned long end;
-	unsigned long mapped;		/* bytes in VMAs */
-	unsigned long resident;		/* pages */
-	unsigned int vmas;
-};
-
-static int layout_show(struct seq_file *m, void *v)
-{
-	struct region_span spans[__PTSCOPE_REGION_MAX] = {};
-	struct ptscope_target target;
-	struct ptscope_walk walk;
-	struct ptscope_vma vma;
-	unsigned long above;
-	struct region_span *s;
-	unsigned int i, top;
-	int ret;
-
-	ret = view_target_get(m->file, &target);
-	if (ret)
-		return ret;
-	ptscope_walk_init(&walk, target.mm, 0, TASK_SIZE_MAX, NULL);
-	while ((ret = ptscope_vma_next(&walk, &vma)) == 0) {
-		s = &spans[vma.region];
-		if (!s->vmas)
-			s->start = vma.start;
-		s->end = vma.end;
-		s->mapped += vma.end - vma.start;
-		s->resident += vma.resident;
-		s->vmas++;
-		ptscope_vma_release(&vma);
-	}
-	ptscope_target_put(&target);
-	if (ret < 0)
-		return ret;
-
-	seq_printf(m, "%-6s %-16s %-16s %5s %12s %9s\n", "region", "start", "end",
-		   "vmas", "mapped_kib", "resident");
-	seq_printf(m, "%-6s %016lx %016lx %5s %12s %9s\n",
-		   ptscope_region_name(PTSCOPE_REGION_KERNEL),
-		   ~((1UL << __VIRTUAL_MASK_SHIFT) - 1), ULONG_MAX, "-", "-", "-");
-	/* Highest region first, as the address space is usually drawn. */
-	for (above = ULONG_MAX; ; above = spans[top].end) {
-		top = __PTSCOPE_REGION_MAX;
-		for (i = 0; i < __PTSCOPE_REGION_MAX; i++) {
-			if (spans[i].vmas && spans[i].end < above &&
-			    (top == __PTSCOPE_REGION_MAX || spans[i].end > spans[top].end))
-				top = i;
-		}
-		if (top == __PTSCOPE_REGION_MAX)
-			break;
-		s = &spans[top];
-		seq_printf(m, "%-6s %016lx %016lx %5u %12lu %9lu\n",
-			   ptscope_region_name(top), s->start, s->end, s->vmas,
-			   s->mapped >> 10, s->resident);
-	}
-	return 0;
+	return view_open(file, &regions_kind);
 }
 
 static int layout_open(struct inode *inode, struct file *file)
 {
-	if (!may_see_physical(file))
-		return -EPERM;
-	return single_open(file, layout_show, NULL);
+	return view_open(file, &layout_kind);
 }
 
-static const struct file_operations layout_fops = {
-	.owner = THIS_MODULE,
-	.open = layout_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+#define VIEW_FOPS(name) {			\
+	.owner = THIS_MODULE,			\
+	.open = name##_open,			\
+	.read = seq_read,			\
+	.write = view_write,			\
+	.llseek = seq_lseek,			\
+	.release = view_release,		\
+}
+
+static const struct file_operations map_fops = VIEW_FOPS(map);
+static const struct file_operations regions_fops = VIEW_FOPS(regions);
+static const struct file_operations layout_fops = VIEW_FOPS(layout);
 
 static int stats_open(struct inode *inode, struct file *file)
 {
@@ -495,6 +637,11 @@ static const struct file_operations stats_fops = {
 /*
  * debugfs is a debugging aid: as everywhere in the kernel, a failure to
  * create it is not an error, and netlink stays the primary interface.
+ *
+ * The views take a pid written to them, yet are 0400: under lockdown
+ * debugfs refuses to open any file with a write bit in its mode, even for
+ * reading (debugfs_locked_down()), and cat must keep working there.  Root
+ * opens them read-write all the same, and lockdown refuses that open.
  */
 void ptscope_debugfs_init(void)
 {
