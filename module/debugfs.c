@@ -175,7 +175,7 @@ struct view;
 struct view_kind {
 	const char *header;
 	int (*advance)(struct view *view);	/* make the next record */
-	void (*show)(struct seq_file *m, const struct view *view);
+	void (*show)(struct seq_file *m, struct view *view);
 };
 
 /* Why a view has no process to show: the line it reads as instead. */
@@ -183,6 +183,18 @@ enum view_note {
 	VIEW_NOTE_NONE,
 	VIEW_NOTE_NO_TARGET,
 	VIEW_NOTE_EXITED,
+};
+
+/* map: the end of a line, from its page size on, and what it was made of. */
+struct map_tail {
+	unsigned int len;		/* 0: nothing made yet */
+	u64 pages;
+	u32 flags;
+	u8 page_shift;
+	u8 region;
+	u8 state;
+	/* "%-4s %6llu %-6s %-9s " and the flags: under 200 characters */
+	char text[256];
 };
 
 /* layout: a region's VMAs summed up. */
@@ -206,8 +218,11 @@ struct view {
 
 	/* map */
 	u64 frames[PTSCOPE_WALK_FRAMES];
+	struct ptscope_run run;		/* from the walk */
 	const u64 *run_frames;		/* the run is a frames record */
-	struct ptscope_run run;
+	unsigned int piece_end;		/* of the line in the frames record */
+	struct ptscope_run line;	/* the run or a piece of it */
+	struct map_tail tail;
 
 	/* regions */
 	struct ptscope_vma vma;
@@ -391,22 +406,6 @@ static int view_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static void print_flags(struct seq_file *m, u32 flags)
-{
-	static const char * const names[] = PTSCOPE_FLAG_NAMES;
-	const char *sep = "";
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (flags & (1U << i)) {
-			seq_printf(m, "%s%s", sep, names[i]);
-			sep = ",";
-		}
-	}
-	if (!*sep)
-		seq_putc(m, '-');
-}
-
 static const char *page_size_name(unsigned int shift)
 {
 	switch (shift) {
@@ -421,58 +420,140 @@ static const char *page_size_name(unsigned int shift)
 	}
 }
 
-static void print_run(struct seq_file *m, const struct ptscope_run *run)
+/*
+ * map prints a line per run: 262,144 of them for a fragmented 1 GiB area,
+ * where vsnprintf()'s parsing of formats cost four fifths of the ~5 us a
+ * line took under TCG.  So the addresses, which change on every line, are
+ * written by hand (seq_put_hex_ll() would do, but is not exported, and
+ * costs a loop turn per digit), and the rest of the line, which
+ * neighbouring runs share, is formatted once and kept for as long as it
+ * stays the same.
+ */
+static void update_tail(struct map_tail *tail, const struct ptscope_run *run)
 {
 	static const char * const states[] = PTSCOPE_STATE_NAMES;
-
-	seq_printf(m, "%016llx %016llx ", run->va, run->va + run->size);
-	if (ptscope_state_has_frame(run->state))
-		seq_printf(m, "%016llx ", run->pa);
-	else if (run->state == PTSCOPE_STATE_SWAP)
-		seq_printf(m, "swap:%u:%-9llx ", run->swap_type, run->swap_offset);
-	else
-		seq_printf(m, "%-16s ", "-");
-	seq_printf(m, "%-4s %6llu %-6s %-9s ", page_size_name(run->page_shift),
-		   run->size >> run->page_shift, ptscope_region_name(run->region),
-		   states[run->state]);
-	print_flags(m, run->flags);
-	seq_putc(m, '\n');
-}
-
-static int advance_map(struct view *view)
-{
-	int ret = ptscope_walk_next(&view->walk, &view->run);
-
-	view->run_frames = ret ? NULL : ptscope_walk_frames(&view->walk);
-	/*
-	 * A frames record prints as up to PTSCOPE_WALK_FRAMES lines: format
-	 * them without holding the target's mmap_lock (~2 ms under TCG).
-	 */
-	if (view->run_frames)
-		ptscope_walk_pause(&view->walk);
-	return ret;
-}
-
-/* A run per line; a frames record is its physically contiguous pieces. */
-static void show_map(struct seq_file *m, const struct view *view)
-{
-	const struct ptscope_run *run = &view->run;
-	const u64 *frames = view->run_frames;
-	struct ptscope_run piece;
+	static const char * const names[] = PTSCOPE_FLAG_NAMES;
+	u64 pages = run->size >> run->page_shift;
+	const char *sep = "";
 	unsigned int i, len;
 
-	if (!frames) {
-		print_run(m, run);
+	if (tail->len && tail->pages == pages && tail->flags == run->flags &&
+	    tail->page_shift == run->page_shift && tail->region == run->region &&
+	    tail->state == run->state)
+		return;
+	len = scnprintf(tail->text, sizeof(tail->text), "%-4s %6llu %-6s %-9s ",
+			page_size_name(run->page_shift), pages,
+			ptscope_region_name(run->region), states[run->state]);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (run->flags & BIT(i)) {
+			len += scnprintf(tail->text + len, sizeof(tail->text) - len, "%s%s",
+					 sep, names[i]);
+			sep = ",";
+		}
+	}
+	len += scnprintf(tail->text + len, sizeof(tail->text) - len, "%s\n", *sep ? "" : "-");
+	tail->len = len;
+	tail->pages = pages;
+	tail->flags = run->flags;
+	tail->page_shift = run->page_shift;
+	tail->region = run->region;
+	tail->state = run->state;
+}
+
+/*
+ * The eight hex digits of @x, the first in the top byte.  Each nibble is
+ * spread into a byte of its own; '0' is added to every byte, and the gap
+ * from '9' to 'a' to those above 9, whose byte carries into bit 4 when 6
+ * is added to it.
+ */
+static u64 hex_digits(u32 x)
+{
+	u64 n = x;
+
+	n = (n | n << 16) & 0x0000ffff0000ffffULL;
+	n = (n | n << 8) & 0x00ff00ff00ff00ffULL;
+	n = (n | n << 4) & 0x0f0f0f0f0f0f0f0fULL;
+	return n + 0x3030303030303030ULL +
+	       (((n + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL) * ('a' - '9' - 1);
+}
+
+#define ADDRESS_LEN 17
+
+/* "%016llx " */
+static char *put_address(char *p, u64 v)
+{
+	__be64 digits[2] = { cpu_to_be64(hex_digits(v >> 32)), cpu_to_be64(hex_digits(v)) };
+
+	memcpy(p, digits, sizeof(digits));
+	p[16] = ' ';
+	return p + ADDRESS_LEN;
+}
+
+static void print_run(struct seq_file *m, const struct ptscope_run *run,
+		      struct map_tail *tail)
+{
+	size_t len;
+	char *p;
+
+	update_tail(tail, run);
+	if (!ptscope_state_has_frame(run->state)) {
+		/* No frame: rare enough for seq_printf(). */
+		seq_printf(m, "%016llx %016llx ", run->va, run->va + run->size);
+		if (run->state == PTSCOPE_STATE_SWAP)
+			seq_printf(m, "swap:%u:%-9llx ", run->swap_type, run->swap_offset);
+		else
+			seq_printf(m, "%-16s ", "-");
+		seq_write(m, tail->text, tail->len);
 		return;
 	}
-	piece = *run;
-	for (i = 0; i < run->size >> PAGE_SHIFT; i += len) {
-		len = ptscope_frames_piece(frames + i, (run->size >> PAGE_SHIFT) - i);
-		piece.va = run->va + ((u64)i << PAGE_SHIFT);
-		piece.pa = frames[i];
-		piece.size = (u64)len << PAGE_SHIFT;
-		print_run(m, &piece);
+	/* Straight into seq_file's buffer; if it is full, seq_file asks again. */
+	len = 3 * ADDRESS_LEN + tail->len;
+	if (seq_get_buf(m, &p) < len) {
+		seq_commit(m, -1);
+		return;
 	}
+	p = put_address(p, run->va);
+	p = put_address(p, run->va + run->size);
+	p = put_address(p, run->pa);
+	memcpy(p, tail->text, tail->len);
+	seq_commit(m, len);
+}
+
+/*
+ * The next line: the next physically contiguous piece of a frames record,
+ * else the walk's next run.  A line per record, not a frames record's up
+ * to PTSCOPE_WALK_FRAMES lines, so that seq_file, which formats again the
+ * record that did not fit in what is left of its buffer, never formats a
+ * record of 30 KiB twice per read, nor needs a buffer that large.
+ */
+static int advance_map(struct view *view)
+{
+	unsigned int i = view->piece_end, nr = view->run.size >> PAGE_SHIFT;
+	int ret;
+
+	if (!view->run_frames || i == nr) {
+		ret = ptscope_walk_next(&view->walk, &view->run);
+		if (ret)
+			return ret;
+		view->line = view->run;
+		view->run_frames = ptscope_walk_frames(&view->walk);
+		if (!view->run_frames)
+			return 0;
+		/* Its lines need nothing from the target's page tables. */
+		ptscope_walk_pause(&view->walk);
+		i = 0;
+		nr = view->run.size >> PAGE_SHIFT;
+	}
+	view->piece_end = i + ptscope_frames_piece(view->run_frames + i, nr - i);
+	view->line.va = view->run.va + ((u64)i << PAGE_SHIFT);
+	view->line.pa = view->run_frames[i];
+	view->line.size = (u64)(view->piece_end - i) << PAGE_SHIFT;
+	return 0;
+}
+
+static void show_map(struct seq_file *m, struct view *view)
+{
+	print_run(m, &view->line, &view->tail);
 }
 
 static const struct view_kind map_kind = {
@@ -488,7 +569,7 @@ static int advance_regions(struct view *view)
 	return ptscope_vma_next(&view->walk, &view->vma);
 }
 
-static void show_regions(struct seq_file *m, const struct view *view)
+static void show_regions(struct seq_file *m, struct view *view)
 {
 	const struct ptscope_vma *vma = &view->vma;
 
@@ -560,7 +641,7 @@ static int advance_layout(struct view *view)
 	return 0;
 }
 
-static void show_layout(struct seq_file *m, const struct view *view)
+static void show_layout(struct seq_file *m, struct view *view)
 {
 	const struct region_span *s = &view->spans[view->region];
 
