@@ -5,7 +5,8 @@
  *   target    the process the views show unless told otherwise: write a pid
  *             (in your pid namespace), or "none"; reads "PID COMM",
  *             "PID (exited)" or "none"
- *   regions   one line per VMA: range, perms, region, resident pages, file
+ *   regions   one line per VMA: range, perms, region, resident and swapped
+ *             pages, file
  *   map       one line per run of contiguous VA->PA mappings
  *   layout    one line per region, top of the address space first
  *   stats     longest mmap_lock hold, largest request; write to reset
@@ -203,6 +204,7 @@ struct region_span {
 	unsigned long end;
 	unsigned long mapped;		/* bytes in VMAs */
 	unsigned long resident;		/* pages */
+	unsigned long swap;		/* pages */
 	unsigned int vmas;
 };
 
@@ -573,13 +575,13 @@ static void show_regions(struct seq_file *m, struct view *view)
 {
 	const struct ptscope_vma *vma = &view->vma;
 
-	seq_printf(m, "%016lx %016lx %c%c%c%c %-6s %8lu %08lx",
+	seq_printf(m, "%016lx %016lx %c%c%c%c %-6s %8lu %8lu %08lx",
 		   vma->start, vma->end,
 		   vma->flags & VM_READ ? 'r' : '-',
 		   vma->flags & VM_WRITE ? 'w' : '-',
 		   vma->flags & VM_EXEC ? 'x' : '-',
 		   vma->flags & VM_MAYSHARE ? 's' : 'p',
-		   ptscope_region_name(vma->region), vma->resident,
+		   ptscope_region_name(vma->region), vma->resident, vma->swap,
 		   vma->file ? vma->pgoff << PAGE_SHIFT : 0);
 	if (vma->file) {
 		seq_putc(m, ' ');
@@ -589,7 +591,8 @@ static void show_regions(struct seq_file *m, struct view *view)
 }
 
 static const struct view_kind regions_kind = {
-	.header = "start            end              perm region resident offset   path\n",
+	.header =
+		"start            end              perm region resident     swap offset   path\n",
 	.advance = advance_regions,
 	.show = show_regions,
 };
@@ -608,6 +611,7 @@ static int sum_regions(struct view *view)
 		s->end = view->vma.end;
 		s->mapped += view->vma.end - view->vma.start;
 		s->resident += view->vma.resident;
+		s->swap += view->vma.swap;
 		s->vmas++;
 		ptscope_vma_release(&view->vma);
 	}
@@ -646,18 +650,19 @@ static void show_layout(struct seq_file *m, struct view *view)
 	const struct region_span *s = &view->spans[view->region];
 
 	if (view->region == PTSCOPE_REGION_KERNEL) {
-		seq_printf(m, "%-6s %016lx %016lx %5s %12s %9s\n",
+		seq_printf(m, "%-6s %016lx %016lx %5s %12s %9s %9s\n",
 			   ptscope_region_name(PTSCOPE_REGION_KERNEL),
-			   ~((1UL << __VIRTUAL_MASK_SHIFT) - 1), ULONG_MAX, "-", "-", "-");
+			   ~((1UL << __VIRTUAL_MASK_SHIFT) - 1), ULONG_MAX, "-", "-", "-", "-");
 		return;
 	}
-	seq_printf(m, "%-6s %016lx %016lx %5u %12lu %9lu\n",
+	seq_printf(m, "%-6s %016lx %016lx %5u %12lu %9lu %9lu\n",
 		   ptscope_region_name(view->region), s->start, s->end, s->vmas,
-		   s->mapped >> 10, s->resident);
+		   s->mapped >> 10, s->resident, s->swap);
 }
 
 static const struct view_kind layout_kind = {
-	.header = "region start            end               vmas   mapped_kib  resident\n",
+	.header =
+		"region start            end               vmas   mapped_kib  resident      swap\n",
 	.advance = advance_layout,
 	.show = show_layout,
 };

@@ -224,8 +224,8 @@ static int parse_region_line(const char *line, struct region_line *r)
 	unsigned long offset;
 
 	memset(r, 0, sizeof(*r));
-	if (sscanf(line, "%lx %lx %4s %7s %lu %lx %255s", &r->start, &r->end,
-		   r->perms, r->region, &r->resident, &offset, r->path) < 6)
+	if (sscanf(line, "%lx %lx %4s %7s %lu %lu %lx %255s", &r->start, &r->end,
+		   r->perms, r->region, &r->resident, &r->swap, &offset, r->path) < 7)
 		return -1;
 	return 0;
 }

@@ -33,6 +33,7 @@ struct region_line {
 	char perms[5];
 	char region[8];
 	unsigned long resident;
+	unsigned long swap;
 	char path[256];
 };
 
