@@ -226,6 +226,7 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 	const struct block *b, *above = NULL;
 	unsigned int i, h, y = 50;
 	char size[32];
+	bool failed;
 	FILE *f;
 
 	f = fopen(path, "w");
@@ -258,7 +259,12 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 		svg_text(f, 20, y + 4, "0x%016" PRIx64, b->start);
 	}
 	fputs("</svg>\n", f);
-	return fclose(f) ? -1 : 0;
+	failed = ferror(f);
+	if (fclose(f) || failed) {
+		fprintf(stderr, "%s: %s: write error: %m\n", PROG_NAME, path);
+		return -1;
+	}
+	return 0;
 }
 
 int layout_main(const struct cmd_args *args)

@@ -2,6 +2,7 @@
 /* Text and JSON output: see output.h. */
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,18 @@ bool out_is_json(void)
 	return json;
 }
 
+/*
+ * Write out what stdio holds and check that stdout took it all: a script
+ * writing to a full disk or a closed pipe must not see exit status 0.
+ */
+static void out_flush(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n", PROG_NAME, strerror(errno));
+		exit(1);
+	}
+}
+
 void out_finish(void)
 {
 	if (json && started) {
@@ -46,7 +59,7 @@ void out_finish(void)
 		if (!in_list)
 			putchar('\n');
 	}
-	fflush(stdout);
+	out_flush();
 }
 
 void out_list_begin(void)
@@ -64,6 +77,7 @@ void out_list_end(void)
 		return;
 	in_list = false;
 	puts("]");
+	out_flush();
 }
 
 static void json_string(const char *s)

@@ -12,6 +12,10 @@
 
 void out_init(bool json);
 bool out_is_json(void);
+/*
+ * Close the JSON and write out stdout's buffer.  A write that failed, now
+ * or before, ends the program: "ptscope: write error: <reason>", status 1.
+ */
 void out_finish(void);
 /*
  * In JSON, the objects of the out_init()...out_finish() pairs in between
