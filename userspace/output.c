@@ -16,6 +16,8 @@
 #include "subcommands.h"
 
 #define MAX_DEPTH 8
+/* The largest integer a double holds exactly. */
+#define JSON_MAX_SAFE_INTEGER ((1ULL << 53) - 1)
 
 static bool json;
 static bool started;		/* the outer JSON object is open */
@@ -170,7 +172,7 @@ void out_uint(const char *key, const char *fmt, uint64_t value)
 {
 	if (json) {
 		json_key(key);
-		printf("%" PRIu64, value);
+		printf(value > JSON_MAX_SAFE_INTEGER ? "\"%" PRIu64 "\"" : "%" PRIu64, value);
 	} else {
 		printf(fmt, value);
 	}

@@ -31,6 +31,11 @@ void out_close_array(void);
 
 /* JSON: "0x..." string; text: @fmt applied to the number. */
 void out_hex(const char *key, const char *fmt, uint64_t value);
+/*
+ * JSON: a number, but above 2^53 - 1 a string of its decimal digits: a
+ * reader that holds numbers as doubles (jq, JavaScript) would round it.
+ * Text: @fmt applied to the number.
+ */
 void out_uint(const char *key, const char *fmt, uint64_t value);
 /* Text: control characters in @value as \ooo, as /proc/PID/maps writes "\n". */
 void out_string(const char *key, const char *fmt, const char *value);
