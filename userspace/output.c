@@ -19,7 +19,7 @@
 /* The largest integer a double holds exactly. */
 #define JSON_MAX_SAFE_INTEGER ((1ULL << 53) - 1)
 
-static bool json;
+static bool json, pretty;
 static bool started;		/* the outer JSON object is open */
 static unsigned int depth;
 static bool in_list;		/* out_list_begin(): objects go into an array */
@@ -28,6 +28,11 @@ static bool has_items[MAX_DEPTH];	/* a comma is due before the next item */
 static char closers[MAX_DEPTH];		/* '}' or ']' for each open container */
 
 static void close_container(void);
+
+void out_set_pretty(bool as_pretty)
+{
+	pretty = as_pretty;
+}
 
 void out_init(bool as_json)
 {
@@ -78,7 +83,7 @@ void out_list_end(void)
 	if (!in_list)
 		return;
 	in_list = false;
-	puts("]");
+	puts(pretty && listed ? "\n]" : "]");
 	out_flush();
 }
 
@@ -99,12 +104,20 @@ static void json_string(const char *s)
 }
 
 /* Comma and key before a JSON value; the outer object opens on first use. */
+/* Pretty JSON: a new line, indented to @level (an array of objects is one deeper). */
+static void json_indent(unsigned int level)
+{
+	printf("\n%*s", 2 * (level + in_list), "");
+}
+
 static void json_key(const char *key)
 {
 	if (!started) {
 		started = true;
 		if (in_list && listed++)
 			putchar(',');
+		if (in_list && pretty)
+			json_indent(0);
 		putchar('{');
 		has_items[0] = false;
 		closers[0] = '}';
@@ -114,9 +127,11 @@ static void json_key(const char *key)
 		putchar(',');
 	if (depth)
 		has_items[depth - 1] = true;
+	if (pretty)
+		json_indent(depth);
 	if (key) {
 		json_string(key);
-		putchar(':');
+		fputs(pretty ? ": " : ":", stdout);
 	}
 }
 
@@ -135,7 +150,10 @@ static void close_container(void)
 {
 	if (!json || !depth)
 		return;
-	putchar(closers[--depth]);
+	depth--;
+	if (pretty && has_items[depth])
+		json_indent(depth);
+	putchar(closers[depth]);
 }
 
 void out_open_object(const char *key)

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* JSON indented, a value a line, as jq writes it (-p); before out_init(). */
+void out_set_pretty(bool pretty);
 void out_init(bool json);
 bool out_is_json(void);
 /*
