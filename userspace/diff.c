@@ -176,23 +176,23 @@ static int runs_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
 	struct side *s = data;
+	const struct ptscope_run *run;
 	struct ptscope_runs runs;
-	struct ptscope_run run;
 
 	if (!s->comm[0]) {
 		ptscope_nl_attrs(nlh, tb, PTSCOPE_A_MAX);
 		snprintf(s->comm, sizeof(s->comm), "%s", attr_str(tb[PTSCOPE_A_COMM]));
 	}
 	ptscope_runs_init(&runs, nlh);
-	while (ptscope_runs_next(&runs, &run))
+	while ((run = ptscope_runs_next(&runs)))
 		add_run(s, (struct run) {
-			.va = run.va,
-			.end = run.va + run.size,
-			.pa = run.pa,
-			.state = run.state,
-			.region = run.region,
-			.swap_type = run.swap_type,
-			.swap_offset = run.swap_offset,
+			.va = run->va,
+			.end = run->va + run->size,
+			.pa = run->pa,
+			.state = run->state,
+			.region = run->region,
+			.swap_type = run->swap_type,
+			.swap_offset = run->swap_offset,
 		});
 	if (runs.malformed) {
 		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
@@ -366,12 +366,12 @@ static void report(struct place a, struct place b, uint64_t len, enum relation r
 	first = a.piece ? &ra : &rb;
 	out_open_object(NULL);
 	out_hex("va", "%016" PRIx64, first->va);
-	out_text(" %016" PRIx64, first->va + len);
+	out_hex(NULL, " %016" PRIx64, first->va + len);
 	out_uint("size", "", len);
 	print_pa("a_pa", a.piece ? &ra : NULL);
 	print_pa("b_pa", b.piece ? &rb : NULL);
-	out_string("region", " %-6s", region_name(first->region));
-	out_string("relation", " %s", relation_names[rel]);
+	out_name("region", " %-6s", region_name(first->region));
+	out_name("relation", " %s", relation_names[rel]);
 	if (a.piece && b.piece && ra.va != rb.va)
 		out_hex("b_va", " b_va 0x%" PRIx64, rb.va);
 	out_text("\n");

@@ -1,8 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One code path for text and JSON, as iproute2's json_print does: each
- * call names the JSON key and the text format of one value; text-only
- * decoration goes through out_text().
+ * call names the JSON key and the text format of one value.  A value with
+ * an empty format is JSON only; one with a NULL key is text only (text
+ * decoration also goes through out_text()).
+ *
+ * Formats are printf's, cut down to what a fast hand-written formatter
+ * needs: literal text around at most one conversion, %[-0#][width], any
+ * length modifiers (PRIu64 and PRIx64 fit), then s for a string, x for a
+ * number in hex or u for one in decimal.  "%%" is not understood.  A
+ * format must be a string literal: it is parsed once, and found again by
+ * its address.  Keys may be any strings.
+ *
+ * JSON integers above 2^53 - 1 are written as strings of their decimal
+ * digits: a reader that holds numbers as doubles (jq, JavaScript) would
+ * round them.  Addresses are always strings, "0x...".
+ *
+ * Output is written to stdout in large blocks.  A write that fails ends
+ * the program: "ptscope: write error: <reason>" on stderr, exit status 1.
  */
 #ifndef PTSCOPE_OUTPUT_H
 #define PTSCOPE_OUTPUT_H
@@ -10,14 +25,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* JSON indented, a value a line, as jq writes it (-p); before out_init(). */
+/* JSON indented, one value a line (-p); call it before out_init(). */
 void out_set_pretty(bool pretty);
 void out_init(bool json);
 bool out_is_json(void);
-/*
- * Close the JSON and write out stdout's buffer.  A write that failed, now
- * or before, ends the program: "ptscope: write error: <reason>", status 1.
- */
+/* Close the JSON, write out what is buffered and check that stdout took it. */
 void out_finish(void);
 /*
  * In JSON, the objects of the out_init()...out_finish() pairs in between
@@ -33,19 +45,23 @@ void out_close_array(void);
 
 /* JSON: "0x..." string; text: @fmt applied to the number. */
 void out_hex(const char *key, const char *fmt, uint64_t value);
-/*
- * JSON: a number, but above 2^53 - 1 a string of its decimal digits: a
- * reader that holds numbers as doubles (jq, JavaScript) would round it.
- * Text: @fmt applied to the number.
- */
+/* JSON: a number, a string above 2^53 - 1 (see above); text: @fmt applied. */
 void out_uint(const char *key, const char *fmt, uint64_t value);
 /* Text: control characters in @value as \ooo, as /proc/PID/maps writes "\n". */
 void out_string(const char *key, const char *fmt, const char *value);
+/*
+ * A name: a string of the client's own that never changes (an enum
+ * value's name).  Names, like formats, are remembered by their address:
+ * looked at once, then copied a word at a time.  Any other string goes
+ * through out_string().
+ */
+void out_name(const char *key, const char *fmt, const char *name);
 /* JSON: null; text: @fmt applied to "-". */
 void out_null(const char *key, const char *fmt);
-/* An array of strings in JSON, a comma-separated list in text. */
+/* Names (as out_name() takes): an array in JSON, comma-separated (or "-") in text. */
 void out_string_list(const char *key, const char *fmt, const char *const *items,
 		     unsigned int n);
+/* Text only, any printf format. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct nlmsghdr;

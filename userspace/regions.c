@@ -25,7 +25,7 @@ static void print_vma(const struct nlattr *nest)
 	out_hex("start", "%016" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_START]));
 	out_hex("end", " %016" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_END]));
 	out_string("perms", " %s", perms);
-	out_string("region", " %-6s", region_name(attr_u32(tb[PTSCOPE_VMA_A_REGION])));
+	out_name("region", " %-6s", region_name(attr_u32(tb[PTSCOPE_VMA_A_REGION])));
 	out_uint("resident_pages", " %8" PRIu64, attr_u64(tb[PTSCOPE_VMA_A_RESIDENT]));
 	out_uint("offset", " %08" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_OFFSET]));
 	if (tb[PTSCOPE_VMA_A_PATH])
