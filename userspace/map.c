@@ -17,10 +17,12 @@
 #define COLUMNS COLUMNS_RUN "FLAGS"
 #define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO BACKING   PKEY FLAGS"
 
-/* The dump's header, -x, and the last flags' names. */
+/* The dump's header, -x, the totals of the runs printed, the last flags' names. */
 struct map_ctx {
 	bool header;
 	bool extended;
+	uint64_t runs, size;
+	uint64_t state_size[__PTSCOPE_STATE_MAX];
 	uint32_t flags;		/* and their names (none for 0, as it starts) */
 	unsigned int nflags;
 	const char *flag_names[MAX_FLAG_NAMES];
@@ -86,6 +88,11 @@ static void print_run(struct map_ctx *ctx, const struct ptscope_run *run)
 	}
 	out_string_list("flags", " %s\n", ctx->flag_names, ctx->nflags);
 	out_close_object();
+
+	ctx->runs++;
+	ctx->size += run->size;
+	if (run->state < __PTSCOPE_STATE_MAX)
+		ctx->state_size[run->state] += run->size;
 }
 
 static int map_cb(const struct nlmsghdr *nlh, void *data)
@@ -103,6 +110,34 @@ static int map_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
+}
+
+/*
+ * The last line, as pmap -x ends: how much is mapped, and in which state
+ * (text: present and swap always, other states where they occur).
+ */
+static void print_total(const struct map_ctx *ctx)
+{
+	unsigned int state;
+	const char *sep = ": ";
+
+	out_open_object("total");
+	out_uint("runs", "total: %" PRIu64 " runs", ctx->runs);
+	out_uint("size", "", ctx->size);
+	out_uint(NULL, ", %" PRIu64 " KiB", ctx->size >> 10);
+	out_open_object("states");
+	for (state = 0; state < __PTSCOPE_STATE_MAX; state++) {
+		out_uint(state_name(state), "", ctx->state_size[state]);
+		if (!ctx->state_size[state] && state != PTSCOPE_STATE_PRESENT &&
+		    state != PTSCOPE_STATE_SWAP)
+			continue;
+		out_text("%s%s %" PRIu64 " KiB", sep, state_name(state),
+			 ctx->state_size[state] >> 10);
+		sep = ", ";
+	}
+	out_close_object();
+	out_text("\n");
+	out_close_object();
 }
 
 /* START-END, each an address as parse_addr() reads it. */
@@ -156,8 +191,11 @@ static int map_one(uint32_t pid, void *arg)
 	req->pid = pid;
 	out_init(out_is_json());
 	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, req, map_cb, &ctx);
-	if (!ret)
+	if (!ret) {
+		out_close_array();
 		print_dump_interrupted();
+		print_total(&ctx);
+	}
 	out_finish();
 	return ret ? 1 : 0;
 }
