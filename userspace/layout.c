@@ -3,7 +3,7 @@
  * ptscope layout PID [--svg FILE]: the address space drawn as the seed's
  * figure draws it, top to bottom: kernel, stack, the memory-mapped area
  * with the shared libraries, heap, data, code - with real addresses,
- * sizes, resident pages, and the unmapped gaps between them.
+ * sizes, resident and swapped-out pages, and the unmapped gaps between them.
  */
 
 #include <inttypes.h>
@@ -20,7 +20,7 @@
 
 /* Neighbouring VMAs of one region, as one box of the picture. */
 struct block {
-	uint64_t start, end, mapped, resident;
+	uint64_t start, end, mapped, resident, swap;
 	uint32_t region, vmas;
 };
 
@@ -57,6 +57,7 @@ static int add_vma(struct layout *l, const struct nlattr *nest)
 	b->end = end;
 	b->mapped += end - start;
 	b->resident += attr_u64(vma[PTSCOPE_VMA_A_RESIDENT]);
+	b->swap += attr_u64(vma[PTSCOPE_VMA_A_SWAP]);
 	b->vmas++;
 	return MNL_CB_OK;
 }
@@ -151,12 +152,16 @@ static void print_block(const struct block *b, bool joined)
 		out_uint("vmas", "", b->vmas);
 		out_uint("mapped", "", b->mapped);
 		out_uint("resident_pages", "", b->resident);
+		out_uint("swap_pages", "", b->swap);
 		if (!joined)
 			out_text("%016" PRIx64 " +--------------------------------------------+\n",
 				 b->end);
 		out_text("                 | %-42s |\n", label);
-		snprintf(label, sizeof(label), "%s in %u VMA%s, %" PRIu64 " pages resident",
-			 human(b->mapped, size), b->vmas, b->vmas == 1 ? "" : "s", b->resident);
+		snprintf(label, sizeof(label), "%s in %u VMA%s", human(b->mapped, size), b->vmas,
+			 b->vmas == 1 ? "" : "s");
+		out_text("                 | %-42s |\n", label);
+		snprintf(label, sizeof(label), "%" PRIu64 " pages resident, %" PRIu64 " in swap",
+			 b->resident, b->swap);
 		out_text("                 | %-42s |\n", label);
 	}
 	if (grows)
@@ -253,8 +258,9 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 			 !growth(b->region) ? "" :
 			 b->region == PTSCOPE_REGION_STACK ? " (grows down)" : " (grows up)");
 		if (b != kernel)
-			svg_text(f, 500, y + 16, "%s, %" PRIu64 " pages resident",
-				 human(b->mapped, size), b->resident);
+			svg_text(f, 500, y + 16,
+				 "%s, %" PRIu64 " pages resident, %" PRIu64 " in swap",
+				 human(b->mapped, size), b->resident, b->swap);
 		y += h;
 		svg_text(f, 20, y + 4, "0x%016" PRIx64, b->start);
 	}

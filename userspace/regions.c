@@ -13,19 +13,20 @@
 /* The dump's header, and the totals of the VMAs printed. */
 struct regions_ctx {
 	bool header;
-	uint64_t vmas, size, resident;
+	uint64_t vmas, size, resident, swap;
 };
 
 static void print_vma(struct regions_ctx *ctx, const struct nlattr *nest)
 {
 	const struct nlattr *tb[__PTSCOPE_VMA_A_MAX];
-	uint64_t start, end, resident;
+	uint64_t start, end, resident, swap;
 	char perms[5];
 
 	ptscope_nl_nested(nest, tb, __PTSCOPE_VMA_A_MAX - 1);
 	start = attr_u64(tb[PTSCOPE_VMA_A_START]);
 	end = attr_u64(tb[PTSCOPE_VMA_A_END]);
 	resident = attr_u64(tb[PTSCOPE_VMA_A_RESIDENT]);
+	swap = attr_u64(tb[PTSCOPE_VMA_A_SWAP]);
 	perms_string(attr_u32(tb[PTSCOPE_VMA_A_PERMS]), perms);
 	out_open_object(NULL);
 	out_hex("start", "%016" PRIx64, start);
@@ -33,6 +34,7 @@ static void print_vma(struct regions_ctx *ctx, const struct nlattr *nest)
 	out_string("perms", " %s", perms);
 	out_name("region", " %-6s", region_name(attr_u32(tb[PTSCOPE_VMA_A_REGION])));
 	out_uint("resident_pages", " %8" PRIu64, resident);
+	out_uint("swap_pages", " %8" PRIu64, swap);
 	out_uint("offset", " %08" PRIx64, attr_u64(tb[PTSCOPE_VMA_A_OFFSET]));
 	if (tb[PTSCOPE_VMA_A_PATH])
 		out_string("path", " %s\n", attr_str(tb[PTSCOPE_VMA_A_PATH]));
@@ -43,6 +45,7 @@ static void print_vma(struct regions_ctx *ctx, const struct nlattr *nest)
 	ctx->vmas++;
 	ctx->size += end - start;
 	ctx->resident += resident;
+	ctx->swap += swap;
 }
 
 static int regions_cb(const struct nlmsghdr *nlh, void *data)
@@ -51,14 +54,14 @@ static int regions_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *attr;
 
 	print_dump_header(nlh, &ctx->header, "regions",
-			  "START            END              PERM REGION RESIDENT   OFFSET PATH");
+			  "START            END              PERM REGION RESIDENT     SWAP   OFFSET PATH");
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
 		if (mnl_attr_get_type(attr) == PTSCOPE_A_VMA)
 			print_vma(ctx, attr);
 	return MNL_CB_OK;
 }
 
-/* The last line, as pmap -x ends: the sum under RESIDENT. */
+/* The last line, as pmap -x ends: the sums under RESIDENT and SWAP. */
 static void print_total(const struct regions_ctx *ctx)
 {
 	char label[64];
@@ -69,7 +72,8 @@ static void print_total(const struct regions_ctx *ctx)
 	out_string(NULL, "%-45s", label);
 	out_uint("vmas", "", ctx->vmas);
 	out_uint("size", "", ctx->size);
-	out_uint("resident_pages", " %8" PRIu64 "\n", ctx->resident);
+	out_uint("resident_pages", " %8" PRIu64, ctx->resident);
+	out_uint("swap_pages", " %8" PRIu64 "\n", ctx->swap);
 	out_close_object();
 }
 
