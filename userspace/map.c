@@ -101,7 +101,8 @@ static int map_cb(const struct nlmsghdr *nlh, void *data)
 	const struct ptscope_run *run;
 	struct ptscope_runs runs;
 
-	print_dump_header(nlh, &ctx->header, "mappings", ctx->extended ? COLUMNS_X : COLUMNS);
+	print_dump_header(nlh, &ctx->header, NULL, "mappings",
+			  ctx->extended ? COLUMNS_X : COLUMNS);
 	ptscope_runs_init(&runs, nlh);
 	while ((run = ptscope_runs_next(&runs)))
 		print_run(ctx, run);

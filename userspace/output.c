@@ -1013,8 +1013,8 @@ void out_text(const char *fmt, ...)
 	free(s);
 }
 
-void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
-		       const char *columns)
+void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *title,
+		       const char *key, const char *columns)
 {
 	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
 
@@ -1022,8 +1022,10 @@ void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
 		return;
 	*done = true;
 	ptscope_nl_attrs(nlh, tb, PTSCOPE_A_MAX);
-	out_uint("pid", "pid %" PRIu64, attr_u32(tb[PTSCOPE_A_PID]));
-	out_string("comm", " (%s)\n", attr_str(tb[PTSCOPE_A_COMM]));
+	out_uint("pid", title ? "" : "pid %" PRIu64, attr_u32(tb[PTSCOPE_A_PID]));
+	out_string("comm", title ? "" : " (%s)\n", attr_str(tb[PTSCOPE_A_COMM]));
+	if (title)
+		out_text("%s\n", title);
 	out_text("%s\n", columns);
 	out_open_array(key);
 }

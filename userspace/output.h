@@ -66,11 +66,12 @@ void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct nlmsghdr;
 /*
- * The pid and comm of a dump's first message, then the text @columns and
- * the opening of the JSON array @key.  *@done remembers it was printed.
+ * The pid and comm of a dump's first message, headed by @title in text
+ * (NULL: "pid PID (COMM)"), then the text @columns and the opening of the
+ * JSON array @key.  *@done remembers it was printed.
  */
-void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
-		       const char *columns);
+void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *title,
+		       const char *key, const char *columns);
 
 /*
  * After a dump: if the module flagged it interrupted, say so on stderr

@@ -53,7 +53,7 @@ static int regions_cb(const struct nlmsghdr *nlh, void *data)
 	struct regions_ctx *ctx = data;
 	const struct nlattr *attr;
 
-	print_dump_header(nlh, &ctx->header, "regions",
+	print_dump_header(nlh, &ctx->header, NULL, "regions",
 			  "START            END              PERM REGION RESIDENT     SWAP   OFFSET PATH");
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
 		if (mnl_attr_get_type(attr) == PTSCOPE_A_VMA)
