@@ -214,8 +214,25 @@ static unsigned int svg_height(const struct layout *l, const struct block *kerne
 	return y + 30;
 }
 
-/* The SVG: the same boxes, their heights growing with log2 of the size. */
-static int write_svg(const char *path, const struct layout *l, const struct block *kernel)
+/*
+ * The SVG file, opened before the query so that a path that cannot be
+ * written fails at once, not after the picture was printed.
+ */
+static FILE *open_svg(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fprintf(stderr, "%s: cannot write the SVG to %s: %m\n", PROG_NAME, path);
+	return f;
+}
+
+/*
+ * The SVG: the same boxes, their heights growing with log2 of the size.
+ * Closes @f; 0, or -1 with the write error printed.
+ */
+static int write_svg(FILE *f, const char *path, const struct layout *l,
+		     const struct block *kernel)
 {
 	static const char *const colours[] = {
 		[PTSCOPE_REGION_CODE] = "#8fbcbb", [PTSCOPE_REGION_DATA] = "#a3be8c",
@@ -232,13 +249,7 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 	unsigned int i, h, y = 50;
 	char size[32];
 	bool failed;
-	FILE *f;
 
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "%s: %s: %m\n", PROG_NAME, path);
-		return -1;
-	}
 	fprintf(f, header, svg_height(l, kernel));
 	fprintf(f, "<title>Address space of pid %u</title>\n", l->pid);
 	fputs("<style>rect { stroke: #2e3440; }</style>\n", f);
@@ -279,6 +290,7 @@ int layout_main(const struct cmd_args *args)
 	const struct block *b, *above = NULL;
 	struct block kernel;
 	uint64_t user_end;
+	FILE *svg = NULL;
 	uint32_t pid;
 	unsigned int i;
 	int ret;
@@ -286,9 +298,17 @@ int layout_main(const struct cmd_args *args)
 	ret = resolve_proc(args->args[0], &pid);
 	if (ret)
 		return ret;
+	if (args->svg) {
+		svg = open_svg(args->svg);
+		if (!svg)
+			return 1;
+	}
 	if (ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
-			  regions_cb, &l))
+			  regions_cb, &l)) {
+		if (svg)
+			fclose(svg);
 		return 1;
+	}
 
 	kernel = kernel_block(&l, &user_end);
 	out_init(args->json);
@@ -307,7 +327,7 @@ int layout_main(const struct cmd_args *args)
 	}
 	out_close_array();
 	out_finish();
-	if (args->svg && write_svg(args->svg, &l, &kernel))
+	if (svg && write_svg(svg, args->svg, &l, &kernel))
 		ret = 1;
 	free(l.blocks);
 	return ret;
