@@ -74,6 +74,7 @@ struct index {
 
 struct side {
 	uint32_t pid;
+	char name[24];		/* "A (pid 42)": what errors say */
 	char comm[32];
 	struct vma *vmas;
 	size_t nvmas, vcap, vma;	/* vma: where the next run is looked for */
@@ -195,7 +196,8 @@ static int runs_cb(const struct nlmsghdr *nlh, void *data)
 			.swap_offset = run->swap_offset,
 		});
 	if (runs.malformed) {
-		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
+		fprintf(stderr, "%s: %s: the module sent a malformed frames record\n", PROG_NAME,
+			s->name);
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
@@ -416,10 +418,13 @@ static void compare(const struct side *a, const struct side *b,
 	}
 }
 
-static int read_side(struct side *s, int region, bool by_address)
+/* Side @letter's maps; its errors name it. */
+static int read_side(struct side *s, char letter, int region, bool by_address)
 {
 	struct request req = { s->pid, region };
 
+	snprintf(s->name, sizeof(s->name), "%c (pid %" PRIu32 ")", letter, s->pid);
+	ptscope_error_context(s->name);
 	if (!by_address &&
 	    ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &s->pid,
 			  vmas_cb, s))
@@ -467,20 +472,21 @@ static int kernel_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int read_kernel(uint32_t pid, struct kernel_side *k)
+static int read_kernel(struct side *s, struct kernel_side *k)
 {
 	memset(k, 0, sizeof(*k));
-	return ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
+	ptscope_error_context(s->name);
+	return ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &s->pid,
 			     kernel_cb, k);
 }
 
 /* The kernel half: every process should map the same top-level entries. */
-static int diff_kernel(uint32_t pid_a, uint32_t pid_b)
+static int diff_kernel(struct side *side_a, struct side *side_b)
 {
 	static struct kernel_side a, b;
 	unsigned int i, entries = 0, same = 0;
 
-	if (read_kernel(pid_a, &a) || read_kernel(pid_b, &b))
+	if (read_kernel(side_a, &a) || read_kernel(side_b, &b))
 		return -1;
 	for (i = 0; i < 512; i++) {
 		if (!a.present[i] && !b.present[i])
@@ -513,7 +519,8 @@ int diff_main(const struct cmd_args *args)
 		ret = resolve_proc(args->args[1], &b.pid);
 	if (ret)
 		return ret;
-	if (read_side(&a, region, args->by_address) || read_side(&b, region, args->by_address)) {
+	if (read_side(&a, 'A', region, args->by_address) ||
+	    read_side(&b, 'B', region, args->by_address)) {
 		ret = 1;
 		goto out;
 	}
@@ -550,7 +557,7 @@ int diff_main(const struct cmd_args *args)
 	out_text("\n");
 	out_close_object();
 	out_close_object();
-	if ((region < 0 || region == PTSCOPE_REGION_KERNEL) && diff_kernel(a.pid, b.pid))
+	if ((region < 0 || region == PTSCOPE_REGION_KERNEL) && diff_kernel(&a, &b))
 		ret = 1;
 out:
 	out_finish();

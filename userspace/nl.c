@@ -128,6 +128,13 @@ struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t
 	return nlh;
 }
 
+static const char *error_context;
+
+void ptscope_error_context(const char *context)
+{
+	error_context = context;
+}
+
 /*
  * The error of an NLMSG_ERROR or NLMSG_DONE message: errno from @error, the
  * extended-ack message from the TLVs that follow @offset.
@@ -148,10 +155,11 @@ static int report_error(const struct nlmsghdr *nlh, int error, size_t offset)
 				missing = mnl_attr_get_u32(attr);
 		}
 	}
+	fprintf(stderr, "ptscope: %s%s", error_context ?: "", error_context ? ": " : "");
 	if (msg)
-		fprintf(stderr, "ptscope: %s (%s)\n", msg, strerror(-error));
+		fprintf(stderr, "%s (%s)\n", msg, strerror(-error));
 	else
-		fprintf(stderr, "ptscope: %s\n", strerror(-error));
+		fprintf(stderr, "%s\n", strerror(-error));
 	if (missing)
 		fprintf(stderr, "ptscope: missing attribute %u\n", missing);
 	errno = -error;

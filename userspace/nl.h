@@ -37,6 +37,12 @@ struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t
  */
 int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
 		  void *arg, mnl_cb_t cb, void *data);
+/*
+ * What the kernel's errors printed from now on are about, e.g. "B (pid
+ * 42)": "ptscope: B (pid 42): <message>".  NULL: nothing.  @context is
+ * not copied.
+ */
+void ptscope_error_context(const char *context);
 /* A put for ptscope_query(): PTSCOPE_A_PID from the uint32_t at @pid, unless 0. */
 void ptscope_put_pid(struct nlmsghdr *nlh, void *pid);
 
