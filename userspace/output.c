@@ -300,6 +300,17 @@ static __always_inline char *put_hex(char *p, uint64_t v, unsigned int n)
 	return p + n;
 }
 
+/*
+ * The last number put_decimal() wrote, if 8 digits or less, as a word: a
+ * map's sizes and page counts are mostly the run before's, and a 64-bit
+ * division costs much under emulation.
+ */
+static struct {
+	uint64_t value;
+	uint64_t digits;
+	unsigned int n;
+} last_decimal = { .value = UINT64_MAX };
+
 /* @v in decimal, right-aligned to @width; @v below 10^16. */
 static __always_inline char *put_decimal(char *p, uint64_t v, unsigned int width)
 {
@@ -307,6 +318,13 @@ static __always_inline char *put_decimal(char *p, uint64_t v, unsigned int width
 	char digits[32], *end = digits + 20, *d = end;
 	unsigned int n, two;
 
+	if (v == last_decimal.value) {
+		n = last_decimal.n;
+		p = fill(p, ' ', width > n ? width - n : 0);
+		memcpy(p, &last_decimal.digits, 8);
+		return p + n;
+	}
+	last_decimal.value = v;
 	/* Two digits a division of the whole number. */
 	for (; v >= 100; v /= 100) {
 		two = v % 100;
@@ -322,6 +340,10 @@ static __always_inline char *put_decimal(char *p, uint64_t v, unsigned int width
 		*--d = '0' + v;
 	}
 	n = end - d;
+	last_decimal.n = n;
+	memcpy(&last_decimal.digits, d, 8);
+	if (n > 8)
+		last_decimal.value = UINT64_MAX;
 	p = fill(p, ' ', width > n ? width - n : 0);
 	return put_short(p, d, n);
 }
