@@ -33,7 +33,8 @@
 /* The largest integer a double holds exactly. */
 #define JSON_MAX_SAFE_INTEGER ((1ULL << 53) - 1)
 
-static bool json, pretty;
+bool out_json;
+static bool pretty;
 static bool started;		/* the outer JSON object is open */
 static bool in_list;		/* out_list_begin(): outer objects go into an array */
 static unsigned int listed;	/* outer objects started in it */
@@ -741,11 +742,11 @@ static void json_close(void)
 	comma = true;
 }
 
-static void open_container(const char *key, char opener, char closer)
+void out_open_field(const char *key, char opener, char closer)
 {
 	char *p;
 
-	if (!json || depth >= MAX_DEPTH)
+	if (depth >= MAX_DEPTH)
 		return;
 	p = json_key(pos, key);
 	*p++ = opener;
@@ -755,9 +756,9 @@ static void open_container(const char *key, char opener, char closer)
 }
 
 /* The outer object is only closed by out_finish(). */
-static void close_container(void)
+void out_close_field(void)
 {
-	if (json && depth > 1)
+	if (depth > 1)
 		json_close();
 }
 
@@ -768,14 +769,14 @@ void out_set_pretty(bool as_pretty)
 
 void out_init(bool as_json)
 {
-	json = as_json;
+	out_json = as_json;
 	started = false;
 	depth = 0;
 }
 
 bool out_is_json(void)
 {
-	return json;
+	return out_json;
 }
 
 /* Write out what is buffered, and check that stdout took it all. */
@@ -788,7 +789,7 @@ static void out_flush(void)
 
 void out_finish(void)
 {
-	if (json && started) {
+	if (out_json && started) {
 		while (depth)
 			json_close();
 		if (!in_list)
@@ -799,7 +800,7 @@ void out_finish(void)
 
 void out_list_begin(void)
 {
-	if (!json)
+	if (!out_json)
 		return;
 	in_list = true;
 	listed = 0;
@@ -813,26 +814,6 @@ void out_list_end(void)
 	in_list = false;
 	pos = put_str(pos, pretty && listed ? "\n]\n" : "]\n");
 	out_flush();
-}
-
-void out_open_object(const char *key)
-{
-	open_container(key, '{', '}');
-}
-
-void out_close_object(void)
-{
-	close_container();
-}
-
-void out_open_array(const char *key)
-{
-	open_container(key, '[', ']');
-}
-
-void out_close_array(void)
-{
-	close_container();
 }
 
 static void __attribute__((noinline)) json_hex(const char *key, uint64_t value)
@@ -866,48 +847,44 @@ static void __attribute__((noinline)) json_name(const char *key, const char *val
 	pos = put_json_name(json_key(pos, key), name(value));
 }
 
-void out_hex(const char *key, const char *fmt, uint64_t value)
+void out_hex_field(const char *key, const char *fmt, uint64_t value)
 {
-	if (json ? !key : !*fmt)
-		return;
-	if (json)
+	if (out_json)
 		json_hex(key, value);
 	else
 		text_uint(fmt, value);
 }
 
-void out_uint(const char *key, const char *fmt, uint64_t value)
+void out_uint_field(const char *key, const char *fmt, uint64_t value)
 {
-	if (json ? !key : !*fmt)
-		return;
-	if (json)
+	if (out_json)
 		json_uint(key, value);
 	else
 		text_uint(fmt, value);
 }
 
-void out_string(const char *key, const char *fmt, const char *value)
+void out_string_field(const char *key, const char *fmt, const char *value)
 {
-	if (!json)
-		text_string(fmt, value);
-	else if (key)
+	if (out_json)
 		pos = put_json_string(json_key(pos, key), value);
+	else
+		text_string(fmt, value);
 }
 
-void out_name(const char *key, const char *fmt, const char *value)
+void out_name_field(const char *key, const char *fmt, const char *value)
 {
-	if (!json)
-		text_name(fmt, value);
-	else if (key)
+	if (out_json)
 		json_name(key, value);
+	else
+		text_name(fmt, value);
 }
 
-void out_null(const char *key, const char *fmt)
+void out_null_field(const char *key, const char *fmt)
 {
-	if (!json)
-		text_name(fmt, "-");
-	else if (key)
+	if (out_json)
 		pos = put_str(json_key(pos, key), "null");
+	else
+		text_name(fmt, "-");
 }
 
 /*
@@ -975,17 +952,17 @@ static char *put_json_names(char *p, const char *const *items, unsigned int n)
 	return p;
 }
 
-void out_string_list(const char *key, const char *fmt, const char *const *items,
-		     unsigned int n)
+void out_list_field(const char *key, const char *fmt, const char *const *items,
+		    unsigned int n)
 {
 	unsigned int i;
 	char *start;
 
-	if (!json && !n) {
-		out_null(key, fmt);
+	if (!out_json && !n) {
+		out_null_field(key, fmt);
 		return;
 	}
-	if (!json) {
+	if (!out_json) {
 		start = room(pos, FIELD_ROOM);
 		pos = start;
 		if (!list_again(fmt, items, n)) {
@@ -994,8 +971,6 @@ void out_string_list(const char *key, const char *fmt, const char *const *items,
 		}
 		return;
 	}
-	if (!key)
-		return;
 	if (pretty || depth >= MAX_DEPTH) {
 		out_open_array(key);
 		for (i = 0; i < n; i++)
@@ -1017,7 +992,7 @@ void out_text(const char *fmt, ...)
 	va_list ap;
 	int ret;
 
-	if (json)
+	if (out_json)
 		return;
 	if (!strchr(fmt, '%')) {
 		pos = put_str(pos, fmt);
@@ -1064,7 +1039,7 @@ void print_dump_interrupted(void)
 	if (!ptscope_dump_interrupted())
 		return;
 	fprintf(stderr, "%s: warning: the target's VMAs changed during the dump\n", PROG_NAME);
-	if (!json)
+	if (!out_json)
 		return;
 	out_close_array();
 	pos = put_str(json_key(pos, "interrupted"), "true");

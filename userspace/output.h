@@ -39,29 +39,103 @@ void out_finish(void);
 void out_list_begin(void);
 void out_list_end(void);
 
-void out_open_object(const char *key);
-void out_close_object(void);
-void out_open_array(const char *key);
-void out_close_array(void);
+/*
+ * Whether the output is JSON, as out_init() was told.  The functions below
+ * are inline, so that a value for the other output only (an empty format
+ * in text, a NULL key in JSON) costs no call: a map writes several a line.
+ * The *_field() functions do the work; call the others.
+ */
+extern bool out_json;
+
+void out_open_field(const char *key, char opener, char closer);
+void out_close_field(void);
+void out_hex_field(const char *key, const char *fmt, uint64_t value);
+void out_uint_field(const char *key, const char *fmt, uint64_t value);
+void out_string_field(const char *key, const char *fmt, const char *value);
+void out_name_field(const char *key, const char *fmt, const char *name);
+void out_null_field(const char *key, const char *fmt);
+void out_list_field(const char *key, const char *fmt, const char *const *items,
+		    unsigned int n);
+
+static inline bool out_wanted(const char *key, const char *fmt)
+{
+	return out_json ? !!key : !!*fmt;
+}
+
+/* JSON only; the outer object opens with the first value. */
+static inline void out_open_object(const char *key)
+{
+	if (out_json)
+		out_open_field(key, '{', '}');
+}
+
+static inline void out_open_array(const char *key)
+{
+	if (out_json)
+		out_open_field(key, '[', ']');
+}
+
+/* The outer object is closed by out_finish() only. */
+static inline void out_close_object(void)
+{
+	if (out_json)
+		out_close_field();
+}
+
+static inline void out_close_array(void)
+{
+	if (out_json)
+		out_close_field();
+}
 
 /* JSON: "0x..." string; text: @fmt applied to the number. */
-void out_hex(const char *key, const char *fmt, uint64_t value);
+static inline void out_hex(const char *key, const char *fmt, uint64_t value)
+{
+	if (out_wanted(key, fmt))
+		out_hex_field(key, fmt, value);
+}
+
 /* JSON: a number, a string above 2^53 - 1 (see above); text: @fmt applied. */
-void out_uint(const char *key, const char *fmt, uint64_t value);
+static inline void out_uint(const char *key, const char *fmt, uint64_t value)
+{
+	if (out_wanted(key, fmt))
+		out_uint_field(key, fmt, value);
+}
+
 /* Text: control characters in @value as \ooo, as /proc/PID/maps writes "\n". */
-void out_string(const char *key, const char *fmt, const char *value);
+static inline void out_string(const char *key, const char *fmt, const char *value)
+{
+	if (out_wanted(key, fmt))
+		out_string_field(key, fmt, value);
+}
+
 /*
  * A name: a string of the client's own that never changes (an enum
  * value's name).  Names, like formats, are remembered by their address:
  * looked at once, then copied a word at a time.  Any other string goes
  * through out_string().
  */
-void out_name(const char *key, const char *fmt, const char *name);
+static inline void out_name(const char *key, const char *fmt, const char *name)
+{
+	if (out_wanted(key, fmt))
+		out_name_field(key, fmt, name);
+}
+
 /* JSON: null; text: @fmt applied to "-". */
-void out_null(const char *key, const char *fmt);
+static inline void out_null(const char *key, const char *fmt)
+{
+	if (out_wanted(key, fmt))
+		out_null_field(key, fmt);
+}
+
 /* Names (as out_name() takes): an array in JSON, comma-separated (or "-") in text. */
-void out_string_list(const char *key, const char *fmt, const char *const *items,
-		     unsigned int n);
+static inline void out_string_list(const char *key, const char *fmt,
+				   const char *const *items, unsigned int n)
+{
+	if (out_wanted(key, fmt))
+		out_list_field(key, fmt, items, n);
+}
+
 /* Text only, any printf format. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
