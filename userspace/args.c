@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "output.h"
 #include "subcommands.h"
 
 /* The long options; a value is the next word or after `='. */
@@ -194,6 +195,7 @@ int parse_args(const struct subcommand *cmd, int argc, char *argv[], struct cmd_
 		return usage_error(cmd);
 	}
 	args->json |= args->pretty;
+	out_set_pretty(args->pretty);
 	return 0;
 }
 

@@ -74,6 +74,7 @@ struct index {
 
 struct side {
 	uint32_t pid;
+	char name[24];		/* "A (pid 42)": what errors say */
 	char comm[32];
 	struct vma *vmas;
 	size_t nvmas, vcap, vma;	/* vma: where the next run is looked for */
@@ -176,26 +177,27 @@ static int runs_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
 	struct side *s = data;
+	const struct ptscope_run *run;
 	struct ptscope_runs runs;
-	struct ptscope_run run;
 
 	if (!s->comm[0]) {
 		ptscope_nl_attrs(nlh, tb, PTSCOPE_A_MAX);
 		snprintf(s->comm, sizeof(s->comm), "%s", attr_str(tb[PTSCOPE_A_COMM]));
 	}
 	ptscope_runs_init(&runs, nlh);
-	while (ptscope_runs_next(&runs, &run))
+	while ((run = ptscope_runs_next(&runs)))
 		add_run(s, (struct run) {
-			.va = run.va,
-			.end = run.va + run.size,
-			.pa = run.pa,
-			.state = run.state,
-			.region = run.region,
-			.swap_type = run.swap_type,
-			.swap_offset = run.swap_offset,
+			.va = run->va,
+			.end = run->va + run->size,
+			.pa = run->pa,
+			.state = run->state,
+			.region = run->region,
+			.swap_type = run->swap_type,
+			.swap_offset = run->swap_offset,
 		});
 	if (runs.malformed) {
-		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
+		fprintf(stderr, "%s: %s: the module sent a malformed frames record\n", PROG_NAME,
+			s->name);
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
@@ -366,12 +368,12 @@ static void report(struct place a, struct place b, uint64_t len, enum relation r
 	first = a.piece ? &ra : &rb;
 	out_open_object(NULL);
 	out_hex("va", "%016" PRIx64, first->va);
-	out_text(" %016" PRIx64, first->va + len);
+	out_hex(NULL, " %016" PRIx64, first->va + len);
 	out_uint("size", "", len);
 	print_pa("a_pa", a.piece ? &ra : NULL);
 	print_pa("b_pa", b.piece ? &rb : NULL);
-	out_string("region", " %-6s", region_name(first->region));
-	out_string("relation", " %s", relation_names[rel]);
+	out_name("region", " %-6s", region_name(first->region));
+	out_name("relation", " %s", relation_names[rel]);
 	if (a.piece && b.piece && ra.va != rb.va)
 		out_hex("b_va", " b_va 0x%" PRIx64, rb.va);
 	out_text("\n");
@@ -416,10 +418,13 @@ static void compare(const struct side *a, const struct side *b,
 	}
 }
 
-static int read_side(struct side *s, int region, bool by_address)
+/* Side @letter's maps; its errors name it. */
+static int read_side(struct side *s, char letter, int region, bool by_address)
 {
 	struct request req = { s->pid, region };
 
+	snprintf(s->name, sizeof(s->name), "%c (pid %" PRIu32 ")", letter, s->pid);
+	ptscope_error_context(s->name);
 	if (!by_address &&
 	    ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &s->pid,
 			  vmas_cb, s))
@@ -467,20 +472,21 @@ static int kernel_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int read_kernel(uint32_t pid, struct kernel_side *k)
+static int read_kernel(struct side *s, struct kernel_side *k)
 {
 	memset(k, 0, sizeof(*k));
-	return ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
+	ptscope_error_context(s->name);
+	return ptscope_query(PTSCOPE_CMD_KERNEL_GET, NLM_F_DUMP, ptscope_put_pid, &s->pid,
 			     kernel_cb, k);
 }
 
 /* The kernel half: every process should map the same top-level entries. */
-static int diff_kernel(uint32_t pid_a, uint32_t pid_b)
+static int diff_kernel(struct side *side_a, struct side *side_b)
 {
 	static struct kernel_side a, b;
 	unsigned int i, entries = 0, same = 0;
 
-	if (read_kernel(pid_a, &a) || read_kernel(pid_b, &b))
+	if (read_kernel(side_a, &a) || read_kernel(side_b, &b))
 		return -1;
 	for (i = 0; i < 512; i++) {
 		if (!a.present[i] && !b.present[i])
@@ -513,7 +519,8 @@ int diff_main(const struct cmd_args *args)
 		ret = resolve_proc(args->args[1], &b.pid);
 	if (ret)
 		return ret;
-	if (read_side(&a, region, args->by_address) || read_side(&b, region, args->by_address)) {
+	if (read_side(&a, 'A', region, args->by_address) ||
+	    read_side(&b, 'B', region, args->by_address)) {
 		ret = 1;
 		goto out;
 	}
@@ -550,7 +557,7 @@ int diff_main(const struct cmd_args *args)
 	out_text("\n");
 	out_close_object();
 	out_close_object();
-	if ((region < 0 || region == PTSCOPE_REGION_KERNEL) && diff_kernel(a.pid, b.pid))
+	if ((region < 0 || region == PTSCOPE_REGION_KERNEL) && diff_kernel(&a, &b))
 		ret = 1;
 out:
 	out_finish();

@@ -3,7 +3,7 @@
  * ptscope layout PID [--svg FILE]: the address space drawn as the seed's
  * figure draws it, top to bottom: kernel, stack, the memory-mapped area
  * with the shared libraries, heap, data, code - with real addresses,
- * sizes, resident pages, and the unmapped gaps between them.
+ * sizes, resident and swapped-out pages, and the unmapped gaps between them.
  */
 
 #include <inttypes.h>
@@ -20,7 +20,7 @@
 
 /* Neighbouring VMAs of one region, as one box of the picture. */
 struct block {
-	uint64_t start, end, mapped, resident;
+	uint64_t start, end, mapped, resident, swap;
 	uint32_t region, vmas;
 };
 
@@ -57,6 +57,7 @@ static int add_vma(struct layout *l, const struct nlattr *nest)
 	b->end = end;
 	b->mapped += end - start;
 	b->resident += attr_u64(vma[PTSCOPE_VMA_A_RESIDENT]);
+	b->swap += attr_u64(vma[PTSCOPE_VMA_A_SWAP]);
 	b->vmas++;
 	return MNL_CB_OK;
 }
@@ -151,12 +152,16 @@ static void print_block(const struct block *b, bool joined)
 		out_uint("vmas", "", b->vmas);
 		out_uint("mapped", "", b->mapped);
 		out_uint("resident_pages", "", b->resident);
+		out_uint("swap_pages", "", b->swap);
 		if (!joined)
 			out_text("%016" PRIx64 " +--------------------------------------------+\n",
 				 b->end);
 		out_text("                 | %-42s |\n", label);
-		snprintf(label, sizeof(label), "%s in %u VMA%s, %" PRIu64 " pages resident",
-			 human(b->mapped, size), b->vmas, b->vmas == 1 ? "" : "s", b->resident);
+		snprintf(label, sizeof(label), "%s in %u VMA%s", human(b->mapped, size), b->vmas,
+			 b->vmas == 1 ? "" : "s");
+		out_text("                 | %-42s |\n", label);
+		snprintf(label, sizeof(label), "%" PRIu64 " pages resident, %" PRIu64 " in swap",
+			 b->resident, b->swap);
 		out_text("                 | %-42s |\n", label);
 	}
 	if (grows)
@@ -209,8 +214,25 @@ static unsigned int svg_height(const struct layout *l, const struct block *kerne
 	return y + 30;
 }
 
-/* The SVG: the same boxes, their heights growing with log2 of the size. */
-static int write_svg(const char *path, const struct layout *l, const struct block *kernel)
+/*
+ * The SVG file, opened before the query so that a path that cannot be
+ * written fails at once, not after the picture was printed.
+ */
+static FILE *open_svg(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fprintf(stderr, "%s: cannot write the SVG to %s: %m\n", PROG_NAME, path);
+	return f;
+}
+
+/*
+ * The SVG: the same boxes, their heights growing with log2 of the size.
+ * Closes @f; 0, or -1 with the write error printed.
+ */
+static int write_svg(FILE *f, const char *path, const struct layout *l,
+		     const struct block *kernel)
 {
 	static const char *const colours[] = {
 		[PTSCOPE_REGION_CODE] = "#8fbcbb", [PTSCOPE_REGION_DATA] = "#a3be8c",
@@ -226,13 +248,8 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 	const struct block *b, *above = NULL;
 	unsigned int i, h, y = 50;
 	char size[32];
-	FILE *f;
+	bool failed;
 
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "%s: %s: %m\n", PROG_NAME, path);
-		return -1;
-	}
 	fprintf(f, header, svg_height(l, kernel));
 	fprintf(f, "<title>Address space of pid %u</title>\n", l->pid);
 	fputs("<style>rect { stroke: #2e3440; }</style>\n", f);
@@ -252,13 +269,19 @@ static int write_svg(const char *path, const struct layout *l, const struct bloc
 			 !growth(b->region) ? "" :
 			 b->region == PTSCOPE_REGION_STACK ? " (grows down)" : " (grows up)");
 		if (b != kernel)
-			svg_text(f, 500, y + 16, "%s, %" PRIu64 " pages resident",
-				 human(b->mapped, size), b->resident);
+			svg_text(f, 500, y + 16,
+				 "%s, %" PRIu64 " pages resident, %" PRIu64 " in swap",
+				 human(b->mapped, size), b->resident, b->swap);
 		y += h;
 		svg_text(f, 20, y + 4, "0x%016" PRIx64, b->start);
 	}
 	fputs("</svg>\n", f);
-	return fclose(f) ? -1 : 0;
+	failed = ferror(f);
+	if (fclose(f) || failed) {
+		fprintf(stderr, "%s: %s: write error: %m\n", PROG_NAME, path);
+		return -1;
+	}
+	return 0;
 }
 
 int layout_main(const struct cmd_args *args)
@@ -267,6 +290,7 @@ int layout_main(const struct cmd_args *args)
 	const struct block *b, *above = NULL;
 	struct block kernel;
 	uint64_t user_end;
+	FILE *svg = NULL;
 	uint32_t pid;
 	unsigned int i;
 	int ret;
@@ -274,9 +298,17 @@ int layout_main(const struct cmd_args *args)
 	ret = resolve_proc(args->args[0], &pid);
 	if (ret)
 		return ret;
+	if (args->svg) {
+		svg = open_svg(args->svg);
+		if (!svg)
+			return 1;
+	}
 	if (ptscope_query(PTSCOPE_CMD_REGIONS_GET, NLM_F_DUMP, ptscope_put_pid, &pid,
-			  regions_cb, &l))
+			  regions_cb, &l)) {
+		if (svg)
+			fclose(svg);
 		return 1;
+	}
 
 	kernel = kernel_block(&l, &user_end);
 	out_init(args->json);
@@ -295,7 +327,7 @@ int layout_main(const struct cmd_args *args)
 	}
 	out_close_array();
 	out_finish();
-	if (args->svg && write_svg(args->svg, &l, &kernel))
+	if (svg && write_svg(svg, args->svg, &l, &kernel))
 		ret = 1;
 	free(l.blocks);
 	return ret;

@@ -17,9 +17,15 @@
 #define COLUMNS COLUMNS_RUN "FLAGS"
 #define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO BACKING   PKEY FLAGS"
 
+/* The dump's header, -x, the totals of the runs printed, the last flags' names. */
 struct map_ctx {
 	bool header;
 	bool extended;
+	uint64_t runs, size;
+	uint64_t state_size[__PTSCOPE_STATE_MAX];
+	uint32_t flags;		/* and their names (none for 0, as it starts) */
+	unsigned int nflags;
+	const char *flag_names[MAX_FLAG_NAMES];
 };
 
 /* -x: what the frame is (frame info), after the flags. */
@@ -41,24 +47,23 @@ static void print_frame_info(const struct ptscope_run *run)
 	out_uint("pkey", " %4" PRIu64, run->pkey);
 }
 
-static void print_run(const struct ptscope_run *run, bool extended)
+static void print_run(struct map_ctx *ctx, const struct ptscope_run *run)
 {
-	const char *flags[MAX_FLAG_NAMES];
+	const char *size_name;
 	char swap[40], buf[24];
 	uint64_t page_size;
-	unsigned int n;
 
 	page_size = 1ULL << run->page_shift;
 	out_open_object(NULL);
-	out_hex("va", "%016" PRIx64, (uint64_t)run->va);
-	out_text(" %016" PRIx64, (uint64_t)(run->va + run->size));
+	out_hex("va", "%016" PRIx64, run->va);
+	out_hex(NULL, " %016" PRIx64, run->va + run->size);
 	if (ptscope_state_has_frame(run->state)) {
-		out_hex("pa", " %016" PRIx64, (uint64_t)run->pa);
+		out_hex("pa", " %016" PRIx64, run->pa);
 	} else if (run->state == PTSCOPE_STATE_SWAP) {
 		out_null("pa", "");
 		snprintf(swap, sizeof(swap), "swap:%u:%" PRIx64, run->swap_type,
 			 (uint64_t)run->swap_offset);
-		out_text(" %-16s", swap);
+		out_string(NULL, " %-16s", swap);
 		out_uint("swap_type", "", run->swap_type);
 		out_uint("swap_offset", "", run->swap_offset);
 	} else {
@@ -66,33 +71,74 @@ static void print_run(const struct ptscope_run *run, bool extended)
 	}
 	out_uint("size", "", run->size);
 	out_uint("page_size", "", page_size);
-	out_text(" %-4s %6" PRIu64, page_size_name(page_size, buf),
-		 (uint64_t)(run->size / page_size));
-	out_string("region", " %-6s", region_name(run->region));
-	out_string("state", " %-9s", state_name(run->state));
-	if (extended)
+	size_name = page_size_name(page_size, buf);
+	if (size_name == buf)	/* a number of bytes, not a name */
+		out_string(NULL, " %-4s", size_name);
+	else
+		out_name(NULL, " %-4s", size_name);
+	out_uint(NULL, " %6" PRIu64, run->size >> run->page_shift);
+	out_name("region", " %-6s", region_name(run->region));
+	out_name("state", " %-9s", state_name(run->state));
+	if (ctx->extended)
 		print_frame_info(run);
-	n = flag_names(run->flags, flags);
-	out_string_list("flags", " %s", flags, n);
-	out_text("\n");
+	/* Runs mostly have the flags of the run before. */
+	if (run->flags != ctx->flags) {
+		ctx->flags = run->flags;
+		ctx->nflags = flag_names(run->flags, ctx->flag_names);
+	}
+	out_string_list("flags", " %s\n", ctx->flag_names, ctx->nflags);
 	out_close_object();
+
+	ctx->runs++;
+	ctx->size += run->size;
+	if (run->state < __PTSCOPE_STATE_MAX)
+		ctx->state_size[run->state] += run->size;
 }
 
 static int map_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct map_ctx *ctx = data;
+	const struct ptscope_run *run;
 	struct ptscope_runs runs;
-	struct ptscope_run run;
 
-	print_dump_header(nlh, &ctx->header, "mappings", ctx->extended ? COLUMNS_X : COLUMNS);
+	print_dump_header(nlh, &ctx->header, NULL, "mappings",
+			  ctx->extended ? COLUMNS_X : COLUMNS);
 	ptscope_runs_init(&runs, nlh);
-	while (ptscope_runs_next(&runs, &run))
-		print_run(&run, ctx->extended);
+	while ((run = ptscope_runs_next(&runs)))
+		print_run(ctx, run);
 	if (runs.malformed) {
 		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
+}
+
+/*
+ * The last line, as pmap -x ends: how much is mapped, and in which state
+ * (text: present and swap always, other states where they occur).
+ */
+static void print_total(const struct map_ctx *ctx)
+{
+	unsigned int state;
+	const char *sep = ": ";
+
+	out_open_object("total");
+	out_uint("runs", "total: %" PRIu64 " runs", ctx->runs);
+	out_uint("size", "", ctx->size);
+	out_uint(NULL, ", %" PRIu64 " KiB", ctx->size >> 10);
+	out_open_object("states");
+	for (state = 0; state < __PTSCOPE_STATE_MAX; state++) {
+		out_uint(state_name(state), "", ctx->state_size[state]);
+		if (!ctx->state_size[state] && state != PTSCOPE_STATE_PRESENT &&
+		    state != PTSCOPE_STATE_SWAP)
+			continue;
+		out_text("%s%s %" PRIu64 " KiB", sep, state_name(state),
+			 ctx->state_size[state] >> 10);
+		sep = ", ";
+	}
+	out_close_object();
+	out_text("\n");
+	out_close_object();
 }
 
 /* START-END, each an address as parse_addr() reads it. */
@@ -146,8 +192,11 @@ static int map_one(uint32_t pid, void *arg)
 	req->pid = pid;
 	out_init(out_is_json());
 	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, req, map_cb, &ctx);
-	if (!ret)
+	if (!ret) {
+		out_close_array();
 		print_dump_interrupted();
+		print_total(&ctx);
+	}
 	out_finish();
 	return ret ? 1 : 0;
 }

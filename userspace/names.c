@@ -11,9 +11,9 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const regions[] = PTSCOPE_REGION_NAMES;
+const char *const region_names[__PTSCOPE_REGION_MAX] = PTSCOPE_REGION_NAMES;
 
-static const char *const states[] = PTSCOPE_STATE_NAMES;
+const char *const state_names[__PTSCOPE_STATE_MAX] = PTSCOPE_STATE_NAMES;
 
 static const char *const levels[] = {
 	[PTSCOPE_LEVEL_NONE] = "none",
@@ -33,24 +33,14 @@ static const char *lookup(const char *const *names, size_t n, uint32_t value)
 	return value < n && names[value] ? names[value] : "unknown";
 }
 
-const char *region_name(uint32_t region)
-{
-	return lookup(regions, ARRAY_SIZE(regions), region);
-}
-
 int region_parse(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(regions); i++)
-		if (!strcmp(name, regions[i]))
+	for (i = 0; i < ARRAY_SIZE(region_names); i++)
+		if (region_names[i] && !strcmp(name, region_names[i]))
 			return i;
 	return -1;
-}
-
-const char *state_name(uint32_t state)
-{
-	return lookup(states, ARRAY_SIZE(states), state);
 }
 
 const char *level_name(uint32_t level)
@@ -62,9 +52,12 @@ unsigned int flag_names(uint32_t bits, const char **names)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(flags) && n < MAX_FLAG_NAMES; i++)
-		if (bits & (1U << i))
+	/* Only the bits that are set: a map prints a line a page. */
+	for (; bits && n < MAX_FLAG_NAMES; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (i < ARRAY_SIZE(flags))
 			names[n++] = flags[i];
+	}
 	return n;
 }
 
@@ -82,6 +75,13 @@ const char *page_size_name(uint64_t size, char buf[24])
 	static const char units[] = "KMG";
 	unsigned int u = 0;
 
+	/* A map's every line: not formatted, and names out_name() can take. */
+	if (size == 4096)
+		return "4K";
+	if (size == 2 << 20)
+		return "2M";
+	if (size == 1 << 30)
+		return "1G";
 	if (!size || size % 1024) {
 		snprintf(buf, 24, "%" PRIu64, size);
 		return buf;

@@ -4,17 +4,34 @@
 #define PTSCOPE_NAMES_H
 
 #include <stdint.h>
+#include <linux/ptscope.h>
 
-const char *region_name(uint32_t region);
+extern const char *const region_names[__PTSCOPE_REGION_MAX];
+extern const char *const state_names[__PTSCOPE_STATE_MAX];
+
+/* Inline, as a map prints a region and a state a line. */
+static inline const char *region_name(uint32_t region)
+{
+	return region < __PTSCOPE_REGION_MAX && region_names[region] ?
+	       region_names[region] : "unknown";
+}
+
+static inline const char *state_name(uint32_t state)
+{
+	return state < __PTSCOPE_STATE_MAX && state_names[state] ? state_names[state] : "unknown";
+}
+
 /* Returns the region for @name, or -1. */
 int region_parse(const char *name);
-const char *state_name(uint32_t state);
 const char *level_name(uint32_t level);
 /* The names of the bits set in @flags (enum ptscope_flag); returns how many. */
 unsigned int flag_names(uint32_t flags, const char **names);
 /* "r-xp" from enum ptscope_perm. */
 void perms_string(uint32_t perms, char buf[5]);
-/* "4K", "64K", "2M", "1G": in the largest unit that divides it; else bytes. */
+/*
+ * "4K", "64K", "2M", "1G": in the largest unit that divides it; else bytes.
+ * 4K, 2M and 1G, a map's every line, are constants; others are in @buf.
+ */
 const char *page_size_name(uint64_t size, char buf[24]);
 /* enum ptscope_backing: "anon", "file", ... */
 const char *backing_name(uint32_t backing);

@@ -128,6 +128,13 @@ struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t
 	return nlh;
 }
 
+static const char *error_context;
+
+void ptscope_error_context(const char *context)
+{
+	error_context = context;
+}
+
 /*
  * The error of an NLMSG_ERROR or NLMSG_DONE message: errno from @error, the
  * extended-ack message from the TLVs that follow @offset.
@@ -148,10 +155,11 @@ static int report_error(const struct nlmsghdr *nlh, int error, size_t offset)
 				missing = mnl_attr_get_u32(attr);
 		}
 	}
+	fprintf(stderr, "ptscope: %s%s", error_context ?: "", error_context ? ": " : "");
 	if (msg)
-		fprintf(stderr, "ptscope: %s (%s)\n", msg, strerror(-error));
+		fprintf(stderr, "%s (%s)\n", msg, strerror(-error));
 	else
-		fprintf(stderr, "ptscope: %s\n", strerror(-error));
+		fprintf(stderr, "%s\n", strerror(-error));
 	if (missing)
 		fprintf(stderr, "ptscope: missing attribute %u\n", missing);
 	errno = -error;
@@ -289,47 +297,50 @@ static uint64_t frame(const struct ptscope_runs *it, uint64_t i)
 	return pa;
 }
 
-bool ptscope_runs_next(struct ptscope_runs *it, struct ptscope_run *run)
+const struct ptscope_run *ptscope_runs_next(struct ptscope_runs *it)
 {
 	const struct nlattr *tb[__PTSCOPE_FRAMES_A_MAX], *attr;
+	struct ptscope_run *run = &it->run;
 	uint64_t pages, n;
 
 	while (!it->left) {
 		if (!mnl_attr_ok(it->attr, it->tail - (const char *)it->attr))
-			return false;
+			return NULL;
 		attr = it->attr;
 		it->attr = mnl_attr_next(attr);
 		if (mnl_attr_get_type(attr) == PTSCOPE_A_RUN) {
 			attr_run(attr, run);
-			return true;
+			return run;
 		}
 		if (mnl_attr_get_type(attr) != PTSCOPE_A_FRAMES)
 			continue;
 		ptscope_nl_nested(attr, tb, __PTSCOPE_FRAMES_A_MAX - 1);
 		if (!tb[PTSCOPE_FRAMES_A_RUN] || !tb[PTSCOPE_FRAMES_A_PA])
 			goto malformed;
-		attr_run(tb[PTSCOPE_FRAMES_A_RUN], &it->frames);
+		attr_run(tb[PTSCOPE_FRAMES_A_RUN], run);
+		it->va = run->va;
 		it->pa = mnl_attr_get_payload(tb[PTSCOPE_FRAMES_A_PA]);
 		pages = mnl_attr_get_payload_len(tb[PTSCOPE_FRAMES_A_PA]);
-		if (it->frames.page_shift != 12 || it->frames.state != PTSCOPE_STATE_PRESENT ||
-		    pages % sizeof(uint64_t) || pages / sizeof(uint64_t) != it->frames.size >> 12 ||
+		if (run->page_shift != 12 || run->state != PTSCOPE_STATE_PRESENT ||
+		    pages % sizeof(uint64_t) || pages / sizeof(uint64_t) != run->size >> 12 ||
 		    !pages)
 			goto malformed;
 		it->left = pages / sizeof(uint64_t);
 	}
+	/* The next piece of a frames record: only where and how long change. */
 	for (n = 1; n < it->left && frame(it, n - 1) + 4096 == frame(it, n); n++)
 		;
-	*run = it->frames;
+	run->va = it->va;
 	run->pa = frame(it, 0);
 	run->size = n * 4096;
-	it->frames.va += run->size;
+	it->va += run->size;
 	it->pa += n * sizeof(uint64_t);
 	it->left -= n;
-	return true;
+	return run;
 
 malformed:
 	it->malformed = true;
-	return false;
+	return NULL;
 }
 
 uint64_t attr_u64(const struct nlattr *attr)

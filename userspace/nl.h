@@ -37,6 +37,12 @@ struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t
  */
 int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
 		  void *arg, mnl_cb_t cb, void *data);
+/*
+ * What the kernel's errors printed from now on are about, e.g. "B (pid
+ * 42)": "ptscope: B (pid 42): <message>".  NULL: nothing.  @context is
+ * not copied.
+ */
+void ptscope_error_context(const char *context);
 /* A put for ptscope_query(): PTSCOPE_A_PID from the uint32_t at @pid, unless 0. */
 void ptscope_put_pid(struct nlmsghdr *nlh, void *pid);
 
@@ -60,13 +66,18 @@ const char *attr_str(const struct nlattr *attr);
 struct ptscope_runs {
 	const struct nlattr *attr;	/* the next attribute */
 	const char *tail;		/* the end of the message */
-	struct ptscope_run frames;	/* what is left of a frames record */
-	const char *pa;			/* its addresses (4-byte aligned) */
-	uint64_t left;			/* its pages */
+	struct ptscope_run run;		/* the run returned last */
+	uint64_t va;			/* where a frames record goes on */
+	const char *pa;			/* its addresses still to come (4-byte aligned) */
+	uint64_t left;			/* how many */
 	bool malformed;			/* stopped at a record that does not add up */
 };
 
 void ptscope_runs_init(struct ptscope_runs *it, const struct nlmsghdr *nlh);
-bool ptscope_runs_next(struct ptscope_runs *it, struct ptscope_run *run);
+/*
+ * The next run, valid until the next call (a pointer, not a copy: a map
+ * of fragmented memory is a run a page); NULL after the last.
+ */
+const struct ptscope_run *ptscope_runs_next(struct ptscope_runs *it);
 
 #endif

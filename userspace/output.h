@@ -1,8 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One code path for text and JSON, as iproute2's json_print does: each
- * call names the JSON key and the text format of one value; text-only
- * decoration goes through out_text().
+ * call names the JSON key and the text format of one value.  A value with
+ * an empty format is JSON only; one with a NULL key is text only (text
+ * decoration also goes through out_text()).
+ *
+ * Formats are printf's, cut down to what a fast hand-written formatter
+ * needs: literal text around at most one conversion, %[-0#][width], any
+ * length modifiers (PRIu64 and PRIx64 fit), then s for a string, x for a
+ * number in hex or u for one in decimal.  "%%" is not understood.  A
+ * format must be a string literal: it is parsed once, and found again by
+ * its address.  So must a key, but out_uint()'s, which may be made at run
+ * time (a histogram's sizes).
+ *
+ * JSON integers above 2^53 - 1 are written as strings of their decimal
+ * digits: a reader that holds numbers as doubles (jq, JavaScript) would
+ * round them.  Addresses are always strings, "0x...".
+ *
+ * Output is written to stdout in large blocks.  A write that fails ends
+ * the program: "ptscope: write error: <reason>" on stderr, exit status 1.
  */
 #ifndef PTSCOPE_OUTPUT_H
 #define PTSCOPE_OUTPUT_H
@@ -10,8 +26,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* JSON indented, one value a line (-p); call it before out_init(). */
+void out_set_pretty(bool pretty);
 void out_init(bool json);
 bool out_is_json(void);
+/* Close the JSON, write out what is buffered and check that stdout took it. */
 void out_finish(void);
 /*
  * In JSON, the objects of the out_init()...out_finish() pairs in between
@@ -20,30 +39,114 @@ void out_finish(void);
 void out_list_begin(void);
 void out_list_end(void);
 
-void out_open_object(const char *key);
-void out_close_object(void);
-void out_open_array(const char *key);
-void out_close_array(void);
+/*
+ * Whether the output is JSON, as out_init() was told.  The functions below
+ * are inline, so that a value for the other output only (an empty format
+ * in text, a NULL key in JSON) costs no call: a map writes several a line.
+ * The *_field() functions do the work; call the others.
+ */
+extern bool out_json;
+
+void out_open_field(const char *key, char opener, char closer);
+void out_close_field(void);
+void out_hex_field(const char *key, const char *fmt, uint64_t value);
+void out_uint_field(const char *key, const char *fmt, uint64_t value);
+void out_string_field(const char *key, const char *fmt, const char *value);
+void out_name_field(const char *key, const char *fmt, const char *name);
+void out_null_field(const char *key, const char *fmt);
+void out_list_field(const char *key, const char *fmt, const char *const *items,
+		    unsigned int n);
+
+static inline bool out_wanted(const char *key, const char *fmt)
+{
+	return out_json ? !!key : !!*fmt;
+}
+
+/* JSON only; the outer object opens with the first value. */
+static inline void out_open_object(const char *key)
+{
+	if (out_json)
+		out_open_field(key, '{', '}');
+}
+
+static inline void out_open_array(const char *key)
+{
+	if (out_json)
+		out_open_field(key, '[', ']');
+}
+
+/* The outer object is closed by out_finish() only. */
+static inline void out_close_object(void)
+{
+	if (out_json)
+		out_close_field();
+}
+
+static inline void out_close_array(void)
+{
+	if (out_json)
+		out_close_field();
+}
 
 /* JSON: "0x..." string; text: @fmt applied to the number. */
-void out_hex(const char *key, const char *fmt, uint64_t value);
-void out_uint(const char *key, const char *fmt, uint64_t value);
+static inline void out_hex(const char *key, const char *fmt, uint64_t value)
+{
+	if (out_wanted(key, fmt))
+		out_hex_field(key, fmt, value);
+}
+
+/* JSON: a number, a string above 2^53 - 1 (see above); text: @fmt applied. */
+static inline void out_uint(const char *key, const char *fmt, uint64_t value)
+{
+	if (out_wanted(key, fmt))
+		out_uint_field(key, fmt, value);
+}
+
 /* Text: control characters in @value as \ooo, as /proc/PID/maps writes "\n". */
-void out_string(const char *key, const char *fmt, const char *value);
+static inline void out_string(const char *key, const char *fmt, const char *value)
+{
+	if (out_wanted(key, fmt))
+		out_string_field(key, fmt, value);
+}
+
+/*
+ * A name: a string of the client's own that never changes (an enum
+ * value's name).  Names, like formats, are remembered by their address:
+ * looked at once, then copied a word at a time.  Any other string goes
+ * through out_string().
+ */
+static inline void out_name(const char *key, const char *fmt, const char *name)
+{
+	if (out_wanted(key, fmt))
+		out_name_field(key, fmt, name);
+}
+
 /* JSON: null; text: @fmt applied to "-". */
-void out_null(const char *key, const char *fmt);
-/* An array of strings in JSON, a comma-separated list in text. */
-void out_string_list(const char *key, const char *fmt, const char *const *items,
-		     unsigned int n);
+static inline void out_null(const char *key, const char *fmt)
+{
+	if (out_wanted(key, fmt))
+		out_null_field(key, fmt);
+}
+
+/* Names (as out_name() takes): an array in JSON, comma-separated (or "-") in text. */
+static inline void out_string_list(const char *key, const char *fmt,
+				   const char *const *items, unsigned int n)
+{
+	if (out_wanted(key, fmt))
+		out_list_field(key, fmt, items, n);
+}
+
+/* Text only, any printf format. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct nlmsghdr;
 /*
- * The pid and comm of a dump's first message, then the text @columns and
- * the opening of the JSON array @key.  *@done remembers it was printed.
+ * The pid and comm of a dump's first message, headed by @title in text
+ * (NULL: "pid PID (COMM)"), then the text @columns and the opening of the
+ * JSON array @key.  *@done remembers it was printed.
  */
-void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *key,
-		       const char *columns);
+void print_dump_header(const struct nlmsghdr *nlh, bool *done, const char *title,
+		       const char *key, const char *columns);
 
 /*
  * After a dump: if the module flagged it interrupted, say so on stderr

@@ -115,8 +115,8 @@ static int stat_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[PTSCOPE_A_MAX + 1], *attr;
 	struct stat_ctx *ctx = data;
+	const struct ptscope_run *run;
 	struct ptscope_runs runs;
-	struct ptscope_run run;
 
 	if (!ctx->header) {
 		ctx->header = true;
@@ -125,8 +125,8 @@ static int stat_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(ctx->comm, sizeof(ctx->comm), "%s", attr_str(tb[PTSCOPE_A_COMM]));
 	}
 	ptscope_runs_init(&runs, nlh);
-	while (ptscope_runs_next(&runs, &run))
-		account(ctx, &run);
+	while ((run = ptscope_runs_next(&runs)))
+		account(ctx, run);
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
 		const struct nlattr *t[__PTSCOPE_TABLES_A_MAX];
 		int i;

@@ -41,13 +41,21 @@ static char *debugfs_body(pid_t pid, const char *view)
 	return body;
 }
 
-/* The client's text output after its two header lines. */
+/*
+ * The client's text output between its two header lines and its total
+ * line, which the debugfs views do not have.
+ */
 static char *client_body(const char *cmd)
 {
-	char *out = run_output(cmd), *body = NULL;
+	char *out = run_output(cmd), *body = NULL, *total;
 
 	if (out && strchr(out, '\n') && strchr(strchr(out, '\n') + 1, '\n'))
 		body = strdup(strchr(strchr(out, '\n') + 1, '\n') + 1);
+	total = body ? strstr(body, "\ntotal: ") : NULL;
+	if (total)
+		total[1] = '\0';
+	else if (body && !strncmp(body, "total: ", 7))
+		body[0] = '\0';
 	free(out);
 	return body;
 }

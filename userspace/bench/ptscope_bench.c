@@ -428,8 +428,8 @@ static int family_id(void)
 	return id;
 }
 
-/* Run the client with @argv, output discarded. */
-static void spawn_client(char *const argv[])
+/* Run @argv (its program looked up in PATH), output discarded. */
+static void spawn_quiet(char *const argv[])
 {
 	posix_spawn_file_actions_t actions;
 	pid_t child;
@@ -437,7 +437,7 @@ static void spawn_client(char *const argv[])
 
 	posix_spawn_file_actions_init(&actions);
 	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&child, "ptscope", &actions, NULL, argv, environ))
+	if (posix_spawnp(&child, argv[0], &actions, NULL, argv, environ))
 		return;
 	waitpid(child, &status, 0);
 }
@@ -448,7 +448,7 @@ static void client(pid_t pid, char *range)
 	char arg[16];
 
 	snprintf(arg, sizeof(arg), "%d", pid);
-	spawn_client(range ? (char *[]){ "ptscope", "map", "--range", range, arg, NULL } :
+	spawn_quiet(range ? (char *[]){ "ptscope", "map", "--range", range, arg, NULL } :
 			     (char *[]){ "ptscope", "map", arg, NULL });
 }
 
@@ -465,16 +465,25 @@ static unsigned long by_client_empty(pid_t pid)
 	return 0;
 }
 
+/* Point the debugfs views at @pid: 0 or -1. */
+static int debugfs_target(pid_t pid)
+{
+	char s[16];
+	int fd = open("/sys/kernel/debug/ptscope/target", O_WRONLY), ret;
+
+	ret = write(fd, s, snprintf(s, sizeof(s), "%d", pid)) < 0 ? -1 : 0;
+	close(fd);
+	return ret;
+}
+
 /* (e) the debugfs map view, 64 KiB reads. */
 static unsigned long by_debugfs(pid_t pid)
 {
 	static char buf[65536];
-	char s[16];
-	int fd = open("/sys/kernel/debug/ptscope/target", O_WRONLY);
+	int fd;
 
-	if (write(fd, s, snprintf(s, sizeof(s), "%d", pid)) < 0)
+	if (debugfs_target(pid))
 		return 0;
-	close(fd);
 	fd = open("/sys/kernel/debug/ptscope/map", O_RDONLY);
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
@@ -594,7 +603,7 @@ static uint64_t time_client(pid_t pid, char *cmd)
 
 	snprintf(arg, sizeof(arg), "%d", pid);
 	t0 = now_ns();
-	spawn_client((char *[]){ "ptscope", cmd, arg, NULL });
+	spawn_quiet((char *[]){ "ptscope", cmd, arg, NULL });
 	return now_ns() - t0;
 }
 
@@ -659,10 +668,85 @@ static void vma_lock_hold(void)
 	report_lock_hold("split_60000 longest mmap_lock hold <= 1 ms");
 }
 
-int main(void)
+/* The lines @cmd prints, counted through a pipe. */
+static unsigned long count_lines(const char *cmd)
+{
+	static char buf[65536];
+	unsigned long lines = 0;
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	while (p && (n = fread(buf, 1, sizeof(buf), p)))
+		for (size_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	if (p)
+		pclose(p);
+	return lines;
+}
+
+/*
+ * Issue 18: printing a map of a line per page, the scattered 1 GiB, as
+ * text and as JSON by the client and through the debugfs view by cat,
+ * each to /dev/null, process start included (median of RUNS,
+ * interleaved): at most 1 us a line.  JSON has as many runs as text has
+ * lines, and is counted by those.
+ */
+static void output_speed(void)
+{
+	struct workload w = { .name = "anon_4k_scattered", .build = anon_4k_scattered };
+	static const char *const names[] = { "client text", "client json", "debugfs cat" };
+	uint64_t t[3][RUNS], t0, m;
+	unsigned long lines[3];
+	char arg[16], cmd[64], goal[64];
+	unsigned int c, r;
+
+	w.pid = start(&w);
+	snprintf(arg, sizeof(arg), "%d", w.pid);
+	snprintf(cmd, sizeof(cmd), "ptscope map %d", w.pid);
+	lines[0] = count_lines(cmd);
+	lines[1] = lines[0];
+	debugfs_target(w.pid);
+	lines[2] = count_lines("cat /sys/kernel/debug/ptscope/map");
+	printf("bench: check: %s output lines: client %lu, debugfs %lu", w.name, lines[0],
+	       lines[2]);
+	printf(" (a run per page: %lu and more)\n", (1UL << 30) / PAGE);
+	for (r = 0; r < RUNS; r++) {
+		for (c = 0; c < 3; c++) {
+			char *const argv[][5] = {
+				{ "ptscope", "map", arg, NULL },
+				{ "ptscope", "map", "-j", arg, NULL },
+				{ "cat", "/sys/kernel/debug/ptscope/map", NULL },
+			};
+
+			/* Untimed first, as in main(). */
+			spawn_quiet(argv[c]);
+			t0 = now_ns();
+			spawn_quiet(argv[c]);
+			t[c][r] = now_ns() - t0;
+		}
+	}
+	for (c = 0; c < 3; c++) {
+		qsort(t[c], RUNS, sizeof(uint64_t), cmp_u64);
+		m = t[c][RUNS / 2];
+		printf("bench: %s output %s us_per_line=%.3f (median %.2f ms, %lu lines)\n",
+		       w.name, names[c], m / 1e3 / lines[c], m / 1e6, lines[c]);
+		snprintf(goal, sizeof(goal), "%s output %s <= 1 us/line", w.name, names[c]);
+		printf("bench: goal %s: %s (%.3f)\n", goal,
+		       lines[c] && m <= 1000 * lines[c] ? "met" : "missed", m / 1e3 / lines[c]);
+	}
+	kill(w.pid, SIGKILL);
+}
+
+int main(int argc, char *argv[])
 {
 	static uint64_t t[NW][NM][RUNS];
 	unsigned int w, m, r;
+
+	/* "output": only the output-speed section. */
+	if (argc > 1 && !strcmp(argv[1], "output")) {
+		output_speed();
+		return 0;
+	}
 
 	for (w = 0; w < NW; w++) {
 		workloads[w].pid = start(&workloads[w]);
@@ -736,5 +820,6 @@ int main(void)
 		kill(workloads[w].pid, SIGKILL);
 	vma_scaling();
 	vma_lock_hold();
+	output_speed();
 	return 0;
 }
