@@ -10,8 +10,8 @@
  * length modifiers (PRIu64 and PRIx64 fit), then s for a string, x for a
  * number in hex or u for one in decimal.  "%%" is not understood.  A
  * format must be a string literal: it is parsed once, and found again by
- * its address.  So must a key, but out_uint()'s, which may be made at run
- * time (a histogram's sizes).
+ * its address.  Keys are too, or names, strings that never change; but
+ * out_uint()'s may be made at run time (a histogram's sizes).
  *
  * JSON integers above 2^53 - 1 are written as strings of their decimal
  * digits: a reader that holds numbers as doubles (jq, JavaScript) would
