@@ -208,7 +208,7 @@ TEST(usage_errors_name_the_word)
 		const char *cmd, *says;
 	} bad[] = {
 		{ "ptscope map 1 --rgion heap", "unknown option `--rgion'" },
-		{ "ptscope map 1 -jx", "unknown option `-x' in `-jx'" },
+		{ "ptscope map 1 -jq", "unknown option `-q' in `-jq'" },
 		{ "ptscope map 1 --region", "option `--region' needs a value" },
 		{ "ptscope regions 1 --svg x.svg", "unknown option `--svg'" },
 		{ "ptscope translate 1", "missing ADDR" },
