@@ -168,7 +168,8 @@ int show_processes(const struct cmd_args *args, proc_show_fn show, void *arg)
 	if (several)
 		out_list_begin();
 	for (i = 0; i < list.n; i++) {
-		if (i && !args->json)
+		/* Text blocks apart; a --format prints all processes at the end. */
+		if (i && !args->json && !args->format)
 			putchar('\n');
 		r = show(list.pids[i], arg);
 		if (r > ret)
