@@ -20,25 +20,6 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-/* Run @cmd by the shell; its exit status, and its output in @out. */
-static int run_status(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	char rest[4096];
-	size_t n;
-	int status;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	/* The rest unread, the command would die of SIGPIPE. */
-	while (fread(rest, 1, sizeof(rest), p))
-		;
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static uint64_t pagemap_pa(pid_t pid, unsigned long va)
 {
 	uint64_t pme = pagemap_entry(pid, va);

@@ -380,17 +380,6 @@ TEST(bad_pid_written_to_a_view_is_refused)
 	close(fd);
 }
 
-/* Keep exactly @caps (a mask of CAP_* below 32), effective and permitted. */
-static int set_caps(uint32_t caps)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2] = {};
-
-	data[0].effective = caps;
-	data[0].permitted = caps;
-	return syscall(SYS_capset, &hdr, data);
-}
-
 /*
  * As uid 65534 with CAP_SYS_ADMIN (what every view needs) and
  * CAP_DAC_OVERRIDE (so that file modes do not answer first), but not

@@ -451,17 +451,6 @@ static void become_userns_root(const void *arg)
 	close(fd);
 }
 
-/* Keep exactly @caps (a mask of CAP_* below 32), effective and permitted. */
-static int set_caps(uint32_t caps)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2] = {};
-
-	data[0].effective = caps;
-	data[0].permitted = caps;
-	return syscall(SYS_capset, &hdr, data);
-}
-
 static void keep_only_net_admin(const void *arg)
 {
 	if (set_caps(1U << CAP_NET_ADMIN))

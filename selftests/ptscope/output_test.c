@@ -27,21 +27,6 @@
 
 #define AREA_PAGES 64
 
-/* Run @cmd by the shell: its exit status, and its stdout in @out. */
-static int run_status(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-	int status;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* An anonymous area of AREA_PAGES pages, each written; @arg: then paged out. */
 static unsigned long map_area(void *arg)
 {

@@ -11,9 +11,11 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
+#include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/ptscope.h>
 
@@ -49,6 +51,34 @@ char *run_output(const char *cmd)
 		return NULL;
 	}
 	return out;
+}
+
+int run_status(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	char rest[4096];
+	size_t n;
+	int status;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	/* The rest unread, the command would die of SIGPIPE. */
+	while (fread(rest, 1, sizeof(rest), p))
+		;
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int set_caps(uint32_t caps)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+
+	data[0].effective = caps;
+	data[0].permitted = caps;
+	return syscall(SYS_capset, &hdr, data);
 }
 
 int write_file(const char *path, const char *s)

@@ -39,6 +39,14 @@ struct region_line {
 
 /* Run a shell command; its whole stdout (free() it), or NULL if it failed. */
 char *run_output(const char *cmd);
+/*
+ * Run a shell command: its exit status (-1 if it did not exit), and the
+ * first @len - 1 bytes of its stdout in @out; the rest is read and dropped.
+ */
+int run_status(const char *cmd, char *out, size_t len);
+
+/* Keep exactly @caps (a mask of CAP_* below 32), effective and permitted. */
+int set_caps(uint32_t caps);
 
 /* Write @s to the file at @path (sysfs, procfs): 0 or -errno. */
 int write_file(const char *path, const char *s);
