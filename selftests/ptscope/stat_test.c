@@ -250,7 +250,7 @@ static void numa_maps_bytes(pid_t pid, unsigned long *bytes, int nodes)
 /*
  * A two-node guest (make check's 6.1 guest): the target's own pages
  * moved to node 1 by migrate_pages(), those it shares with its child left
- * on node 0; each node's bytes as numa_maps counts them, and [vdso]'s,
+ * where they were; each node's bytes as numa_maps counts them, and [vdso]'s,
  * which numa_maps leaves out (its pages are the kernel's, PageReserved).
  */
 TEST_F(stat_target, nodes_equal_numa_maps)
@@ -267,18 +267,26 @@ TEST_F(stat_target, nodes_equal_numa_maps)
 	ASSERT_NE(NULL, out);
 	at = strstr(out, "\"nodes\":{");
 	ASSERT_NE(NULL, at) TH_LOG("%s", out);
-	n = sscanf(at, "\"nodes\":{\"0\":%lu,\"1\":%lu}", &got[0], &got[1]);
-	ASSERT_EQ(2, n) TH_LOG("%s", at);
+	/* A node with nothing is left out. */
+	for (n = 0; n < 2; n++) {
+		char key[16], *v;
+
+		snprintf(key, sizeof(key), "\"%d\":", n);
+		v = strstr(at, key);
+		if (v && v < strchr(at, '}'))
+			got[n] = strtoul(v + strlen(key), NULL, 10);
+	}
 	at = strstr(out, "\"vdso\":{\"rss\":");
 	if (at && sscanf(at, "\"vdso\":{\"rss\":%lu", &vdso) != 1)
 		vdso = 0;
 	numa_maps_bytes(self->pid, want, 2);
 	ksft_print_msg("node 0: %lu kB, node 1: %lu kB ([vdso] %lu kB)\n", got[0] >> 10,
 		       got[1] >> 10, vdso >> 10);
-	EXPECT_EQ(want[0] + vdso, got[0]);
-	EXPECT_EQ(want[1], got[1]);
+	/* [vdso]'s page is the kernel's: on whichever node its image is. */
+	EXPECT_TRUE((got[0] == want[0] + vdso && got[1] == want[1]) ||
+		    (got[0] == want[0] && got[1] == want[1] + vdso))
+		TH_LOG("numa_maps: node 0 %lu, node 1 %lu bytes", want[0], want[1]);
 	EXPECT_LT(0, got[1]);
-	EXPECT_LT(0, got[0]);
 	free(out);
 }
 
