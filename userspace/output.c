@@ -779,8 +779,7 @@ bool out_is_json(void)
 	return out_json;
 }
 
-/* Write out what is buffered, and check that stdout took it all. */
-static void out_flush(void)
+void out_flush(void)
 {
 	flush();
 	if (fflush(stdout) || ferror(stdout))

@@ -32,6 +32,8 @@ void out_init(bool json);
 bool out_is_json(void);
 /* Close the JSON, write out what is buffered and check that stdout took it. */
 void out_finish(void);
+/* Write out what is buffered, and check that stdout took it all. */
+void out_flush(void);
 /*
  * In JSON, the objects of the out_init()...out_finish() pairs in between
  * as one array, e.g. one object per process.

@@ -32,7 +32,8 @@ int version_main(const struct cmd_args *args)
 
 	out_init(args->json);
 	out_string("client", "ptscope %s\n", PTSCOPE_VERSION);
-	fflush(stdout);
+	/* Before whatever opening the family says on stderr. */
+	out_flush();
 	/* Resolving the family loads an installed module (its genl alias). */
 	ret = ptscope_nl_open(&nl);
 	read_module_version(module_version, sizeof(module_version));

@@ -351,6 +351,9 @@ static int read_client_json(pid_t pid, struct runs *rs)
 			break;
 		}
 		runs_add(rs, &run);
+		/* The array ends; what follows (the total) is no run. */
+		if (end[1] == ']')
+			break;
 		obj = end;
 	}
 	free(out);

@@ -404,12 +404,26 @@ static int parse_kernel_row(const char *line, struct kernel_row *r)
 	return 0;
 }
 
+/* The top-level entries in `ptscope kernel -j`, -1 if it failed. */
+static long long json_entries(void)
+{
+	char *json = run_output("ptscope kernel -j"), *at;
+	long long n = 0;
+
+	if (!json)
+		return -1;
+	for (at = strstr(json, "{\"index\":"); at; at = strstr(at + 1, "{\"index\":"))
+		n++;
+	free(json);
+	return n;
+}
+
 TEST(kernel_half_is_headed_as_such_in_rows_of_its_areas)
 {
 	struct kernel_row row, prev = {};
 	unsigned int rows = 0, ranges = 0, entries = 0;
-	char *out, *json, *line, *save, *at;
-	long long json_entries = 0;
+	char *out, *line, *save;
+	long long before = json_entries(), after;
 
 	out = run_output("ptscope kernel");
 	ASSERT_NE(NULL, out);
@@ -429,13 +443,13 @@ TEST(kernel_half_is_headed_as_such_in_rows_of_its_areas)
 	EXPECT_LT(0, ranges) TH_LOG("vmalloc alone spans many top-level entries");
 	free(out);
 
-	/* JSON keeps every entry. */
-	json = run_output("ptscope kernel -j");
-	ASSERT_NE(NULL, json);
-	for (at = strstr(json, "{\"index\":"); at; at = strstr(at + 1, "{\"index\":"))
-		json_entries++;
-	EXPECT_EQ(entries, json_entries);
-	free(json);
+	/*
+	 * JSON keeps every entry.  The debug kernel fills KASAN's shadow of
+	 * vmalloc space as it goes: entries only come, between the two reads.
+	 */
+	after = json_entries();
+	EXPECT_TRUE(before <= entries && entries <= after)
+		TH_LOG("%u entries in text, %lld and %lld in JSON", entries, before, after);
 
 	/* A process named: headed by it. */
 	out = client("kernel", getpid());
