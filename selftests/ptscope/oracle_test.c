@@ -951,10 +951,14 @@ static void check_frame_info(struct tally *t, pid_t pid, const struct vma *v,
 		     read_u64_at(kcount, pfn));
 		SAME(t, "folio order (kpageflags)", va, run->folio_order,
 		     folio_order_of(kflags, pfn, &folio));
-		/* move_pages() looks the page up by rmap-less follow_page(): not the zero page */
-		if (!(kf & (1ULL << KPF_ZERO_PAGE)))
-			SAME(t, "node (move_pages)", va, run->node,
-			     numa && nodes[i] >= 0 ? nodes[i] : 0);
+		/*
+		 * move_pages() looks the page up by follow_page(): not the zero
+		 * page, nor a PROT_NONE one (-EFAULT).  Without NUMA it fails.
+		 */
+		if (!numa)
+			SAME(t, "node (no NUMA)", va, run->node, 0);
+		else if (nodes[i] >= 0 && !(kf & (1ULL << KPF_ZERO_PAGE)))
+			SAME(t, "node (move_pages)", va, run->node, nodes[i]);
 		if (va != run->va)
 			continue;
 		t->translated++;

@@ -395,12 +395,13 @@ static int parse_kernel_row(const char *line, struct kernel_row *r)
 	unsigned long long start, end;
 	char index[32];
 
-	if (strlen(line) < 62 || sscanf(line, "%31s %llx %llx", index, &start, &end) != 3 ||
+	if (sscanf(line, "%31s %llx %llx", index, &start, &end) != 3 ||
 	    sscanf(index, "%u", &r->first) != 1)
 		return -1;
 	if (sscanf(index, "%*u-%u", &r->last) != 1)
 		r->last = r->first;
-	snprintf(r->areas, sizeof(r->areas), "%s", line + 61);
+	/* An entry of no area the module names (KASAN's shadow) has none. */
+	snprintf(r->areas, sizeof(r->areas), "%s", strlen(line) > 61 ? line + 61 : "");
 	return 0;
 }
 
