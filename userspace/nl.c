@@ -272,8 +272,7 @@ void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsi
 	mnl_attr_parse_nested(nest, attr_table_cb, &t);
 }
 
-/* A run record, from a kernel with a shorter or longer one too. */
-static void attr_run(const struct nlattr *attr, struct ptscope_run *run)
+void attr_run(const struct nlattr *attr, struct ptscope_run *run)
 {
 	size_t len = mnl_attr_get_payload_len(attr);
 

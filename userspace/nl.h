@@ -56,6 +56,8 @@ void ptscope_nl_nested(const struct nlattr *nest, const struct nlattr **tb, unsi
 uint64_t attr_u64(const struct nlattr *attr);
 uint32_t attr_u32(const struct nlattr *attr);
 const char *attr_str(const struct nlattr *attr);
+/* A run record, from a kernel with a shorter or longer one too. */
+void attr_run(const struct nlattr *attr, struct ptscope_run *run);
 
 /*
  * The runs of a MAP_GET reply message, in order: PTSCOPE_A_RUN records as

@@ -3,7 +3,6 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 #include <linux/ptscope.h>
 
 #include "names.h"
@@ -28,12 +27,10 @@ static void print_level(const struct nlattr *nest)
 /* What the frame is, from the leaf's run record (frame info). */
 static void print_frame(const struct nlattr *attr)
 {
-	struct ptscope_run run = {};
+	struct ptscope_run run;
 	char buf[24];
 
-	memcpy(&run, mnl_attr_get_payload(attr),
-	       mnl_attr_get_payload_len(attr) < sizeof(run) ? mnl_attr_get_payload_len(attr) :
-	       sizeof(run));
+	attr_run(attr, &run);
 	if (run.state != PTSCOPE_STATE_PRESENT)
 		return;
 	out_open_object("frame");
