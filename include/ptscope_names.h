@@ -51,7 +51,7 @@
 	"present", "write", "user", "accessed", "dirty",	\
 	"global", "nx", "huge", "soft-dirty", "protnone",	\
 	"uffd-wp", "vma-soft-dirty", "poisoned", "guard",	\
-	"hugetlb",					\
+	"hugetlb", "shadow-stack",			\
 }
 
 /* States whose runs carry a physical address (enum ptscope_state). */

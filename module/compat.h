@@ -26,6 +26,29 @@ static inline bool ptscope_pud_present(pud_t pud)
 }
 
 /*
+ * Dirty as pte_dirty() reads it.  Since 6.6, where a CPU may run shadow
+ * stacks (their entries are Write=0,Dirty=1), the kernel moves the dirty
+ * bit of every other entry it write-protects - at fork(), mprotect(),
+ * uffd-wp - to the software bit _PAGE_SAVED_DIRTY, on every CPU.
+ */
+#ifdef _PAGE_SAVED_DIRTY
+#define PTSCOPE_DIRTY_BITS (_PAGE_DIRTY | _PAGE_SAVED_DIRTY)
+#else
+#define PTSCOPE_DIRTY_BITS _PAGE_DIRTY
+#endif
+
+/* A shadow-stack entry, as pte_shstk() tells one (never before 6.6). */
+static inline bool ptscope_shadow_stack(pteval_t bits)
+{
+#ifdef _PAGE_SAVED_DIRTY
+	return cpu_feature_enabled(X86_FEATURE_SHSTK) &&
+	       (bits & (_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY)) == (_PAGE_PRESENT | _PAGE_DIRTY);
+#else
+	return false;
+#endif
+}
+
+/*
  * A count that moves whenever the mm's VMAs may have changed: mm_lock_seq
  * advances at every mmap_write_lock()/unlock() (6.4+, with per-VMA locks;
  * an int until 6.13 and in older 6.12.y, a seqcount_t since, whose first

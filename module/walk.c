@@ -144,7 +144,7 @@ static int walk_resume(struct ptscope_walk *walk)
  * when these bits are equal, which the fast paths compare undecoded.
  */
 #define PTSCOPE_DECODED_BITS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
-			      _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY | \
+			      PTSCOPE_DIRTY_BITS | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY | \
 			      _PAGE_PROTNONE | _PAGE_UFFD_WP | _PAGE_PKEY_MASK)
 
 /*
@@ -166,8 +166,10 @@ static __always_inline u32 decode_hw_flags(pteval_t bits)
 		flags |= PTSCOPE_FLAG_USER;
 	if (bits & _PAGE_ACCESSED)
 		flags |= PTSCOPE_FLAG_ACCESSED;
-	if (bits & _PAGE_DIRTY)
+	if (bits & PTSCOPE_DIRTY_BITS)
 		flags |= PTSCOPE_FLAG_DIRTY;
+	if (ptscope_shadow_stack(bits))
+		flags |= PTSCOPE_FLAG_SHADOW_STACK;
 	if ((bits & (_PAGE_PRESENT | _PAGE_GLOBAL)) == (_PAGE_PRESENT | _PAGE_GLOBAL))
 		flags |= PTSCOPE_FLAG_GLOBAL;
 	if (bits & _PAGE_NX)

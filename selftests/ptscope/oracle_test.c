@@ -439,7 +439,7 @@ struct vma {
 	unsigned long rss, anon_huge, swap, locked, hugetlb, kernel_page;
 	unsigned long pkey;	/* ProtectionKey, where the CPU has them */
 	long ksm;		/* KSM, kB (6.6+); -1 where smaps has no such line */
-	bool soft_dirty, hugetlb_vma, mlocked;
+	bool soft_dirty, hugetlb_vma, mlocked, shadow_stack;
 };
 
 static int read_smaps(pid_t pid, struct vma **vmas)
@@ -482,6 +482,7 @@ static int read_smaps(pid_t pid, struct vma **vmas)
 			v->soft_dirty = strstr(line, " sd");
 			v->hugetlb_vma = strstr(line, " ht");
 			v->mlocked = strstr(line, " lo");
+			v->shadow_stack = strstr(line, " ss");
 			continue;
 		}
 		if (sscanf(line, "ProtectionKey: %lu", &kb) == 1)
@@ -685,6 +686,8 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 					SAME(t, "nx", va, !!(p.flags & PTSCOPE_FLAG_NX),
 					     v->perms[2] != 'x');
 			}
+			SAME(t, "shadow stack (smaps ss)", va,
+			     !!(p.flags & PTSCOPE_FLAG_SHADOW_STACK), v->shadow_stack);
 			SAME(t, "marker bits", va, p.flags & (PTSCOPE_FLAG_POISONED |
 							      PTSCOPE_FLAG_GUARD), 0);
 		} else {
@@ -1373,10 +1376,12 @@ FIXTURE_VARIANT(zoo) {
 	bool swap, ksm, mthp;
 	/* What the area's first page is, where the variant makes it so (0: any) */
 	unsigned int backing, folio_order, mapcount, pkey;
+	unsigned int flags;	/* it has these flags, at least */
 };
 
 FIXTURE_VARIANT_ADD(zoo, anon_private) { .setup = zoo_anon, .backing = PTSCOPE_BACKING_ANON,
-					 .mapcount = 1 };
+					 .mapcount = 1,
+					 .flags = PTSCOPE_FLAG_WRITE | PTSCOPE_FLAG_DIRTY };
 FIXTURE_VARIANT_ADD(zoo, shared_zero_page) { .setup = zoo_zero_page,
 					     .backing = PTSCOPE_BACKING_ZERO };
 FIXTURE_VARIANT_ADD(zoo, file_private_and_shared) { .setup = zoo_file };
@@ -1401,7 +1406,9 @@ FIXTURE_VARIANT_ADD(zoo, poison_marker) { .setup = zoo_poison_marker,
 					  .needs = "UFFDIO_POISON (6.6+)" };
 FIXTURE_VARIANT_ADD(zoo, hwpoison) { .setup = zoo_hwpoison, .needs = "MADV_HWPOISON" };
 FIXTURE_VARIANT_ADD(zoo, mlocked) { .setup = zoo_mlock };
-FIXTURE_VARIANT_ADD(zoo, fork_cow_before_write) { .setup = zoo_fork, .mapcount = 2 };
+/* Written before fork(), which write-protects it: still dirty. */
+FIXTURE_VARIANT_ADD(zoo, fork_cow_before_write) { .setup = zoo_fork, .mapcount = 2,
+						  .flags = PTSCOPE_FLAG_DIRTY };
 FIXTURE_VARIANT_ADD(zoo, fork_cow_after_write) { .setup = zoo_fork, .arg = (void *)1,
 						 .mapcount = 1 };
 FIXTURE_VARIANT_ADD(zoo, many_vmas_one_area) { .setup = zoo_split_vmas };
@@ -1540,7 +1547,8 @@ TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)
 	EXPECT_LT(0, t.pages);
 
 	/* The frame info of the area's first page is what the variant made it. */
-	if (!variant->backing && !variant->folio_order && !variant->mapcount && !variant->pkey)
+	if (!variant->backing && !variant->folio_order && !variant->mapcount && !variant->pkey &&
+	    !variant->flags)
 		return;
 	ASSERT_EQ(0, translate(self->t.pid, self->t.value, &tr));
 	ASSERT_TRUE(tr.leaf);
@@ -1552,6 +1560,7 @@ TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)
 		EXPECT_EQ(variant->mapcount, tr.run.mapcount);
 	if (variant->pkey)
 		EXPECT_EQ(variant->pkey, tr.run.pkey);
+	EXPECT_EQ(variant->flags, tr.run.flags & variant->flags);
 }
 
 int main(int argc, char **argv)

@@ -187,7 +187,10 @@ enum ptscope_state {
  * @PTSCOPE_FLAG_WRITE: writable (a migration entry: it was writable)
  * @PTSCOPE_FLAG_USER: user accessible
  * @PTSCOPE_FLAG_ACCESSED: the MMU has used the entry since it was cleared
- * @PTSCOPE_FLAG_DIRTY: the MMU has written through the entry
+ * @PTSCOPE_FLAG_DIRTY: the MMU has written through the entry, as
+ *	pte_dirty() says: x86 kernels since 6.6 keep the bit of a
+ *	write-protected entry in a software bit, so that it does not read as
+ *	a shadow-stack entry
  * @PTSCOPE_FLAG_GLOBAL: kept across address-space switches (only read from
  *	entries present to the MMU: PROT_NONE entries reuse the bit)
  * @PTSCOPE_FLAG_NX: not executable
@@ -207,6 +210,8 @@ enum ptscope_state {
  * @PTSCOPE_FLAG_GUARD: a marker: a guard page (MADV_GUARD_INSTALL)
  * @PTSCOPE_FLAG_HUGETLB: the VMA is hugetlb (MAP_HUGETLB, hugetlbfs), whose
  *	pages smaps counts apart from Rss and Pss
+ * @PTSCOPE_FLAG_SHADOW_STACK: an x86 shadow-stack page (Write=0, Dirty=1 on
+ *	a CPU with user shadow stacks, 6.6+; smaps shows its VMA as "ss")
  */
 enum ptscope_flag {
 	PTSCOPE_FLAG_PRESENT = 1 << 0,
@@ -224,6 +229,7 @@ enum ptscope_flag {
 	PTSCOPE_FLAG_POISONED = 1 << 12,
 	PTSCOPE_FLAG_GUARD = 1 << 13,
 	PTSCOPE_FLAG_HUGETLB = 1 << 14,
+	PTSCOPE_FLAG_SHADOW_STACK = 1 << 15,
 };
 
 /**
