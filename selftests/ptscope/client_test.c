@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -333,36 +334,49 @@ TEST(help_is_help)
 	EXPECT_NE(NULL, strstr(out, "unknown command `mop'")) TH_LOG("%s", out);
 }
 
+/* The node is where the seed page's frame is, as move_pages() finds it. */
 #define MAP_X_JSON \
-	"\"mapcount\":1,\"node\":0,\"folio_size\":4096,\"backing\":\"anon\",\"pkey\":0,"
-#define TRANSLATE_TEXT "  frame anon, in a 4K folio, node 0, mapped 1 time(s), pkey 0\n"
+	"\"mapcount\":1,\"node\":%d,\"folio_size\":4096,\"backing\":\"anon\"," \
+	"\"pkey\":0,"
+#define MAP_X_COLUMNS "MAPS NODE FOLIO BACKING   PKEY FLAGS"
+#define MAP_X_TEXT "    1 %4d    4K anon         0 present"
+#define TRANSLATE_TEXT "  frame anon, in a 4K folio, node %d, mapped 1 time(s), pkey 0\n"
 #define TRANSLATE_JSON \
-	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":0,\"mapcount\":1,\"pkey\":0}"
+	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":%d,\"mapcount\":1,\"pkey\":0}"
 
 /* -x: what the frame is; translate always says it. */
 TEST(map_x_and_translate_say_what_the_frame_is)
 {
-	char cmd[128], out[4096];
+	char cmd[128], out[4096], want[256];
+	void *page = (void *)SEED_VA;
 	struct target t;
+	int node = 0;
 
 	ASSERT_EQ(0, target_start(&t, map_seed_page, (void *)'A'));
+	/* Without NUMA move_pages() fails, and every frame is on node 0. */
+	syscall(SYS_move_pages, t.pid, 1, &page, NULL, &node, 0);
+	ASSERT_LE(0, node);
 	snprintf(cmd, sizeof(cmd), "ptscope map -x -j %d --range 400000-401000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, MAP_X_JSON)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), MAP_X_JSON, node);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope map --extended %d --range 400000-401000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "MAPS NODE FOLIO BACKING   PKEY FLAGS")) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "    1    0    4K anon         0 present")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, MAP_X_COLUMNS)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), MAP_X_TEXT, node);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope map %d --range 400000-401000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(out, "anon")) TH_LOG("frame info without -x: %s", out);
 
 	snprintf(cmd, sizeof(cmd), "ptscope translate %d 400000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, TRANSLATE_TEXT)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), TRANSLATE_TEXT, node);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope translate -j %d 400000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, TRANSLATE_JSON)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), TRANSLATE_JSON, node);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	EXPECT_EQ(2, run_status("ptscope regions -x 1 2>&1", out, sizeof(out))) TH_LOG("%s", out);
 	target_stop(&t);
 }
