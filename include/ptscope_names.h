@@ -46,6 +46,13 @@
 	[PTSCOPE_BACKING_KERNEL] = "kernel",		\
 }
 
+#define PTSCOPE_FOLIO_MAP_NAMES {			\
+	[PTSCOPE_FOLIO_MAP_NONE] = "-",			\
+	[PTSCOPE_FOLIO_MAP_ALIGNED] = "aligned",	\
+	[PTSCOPE_FOLIO_MAP_UNALIGNED] = "unaligned",	\
+	[PTSCOPE_FOLIO_MAP_PARTIAL] = "partial",	\
+}
+
 /* In bit order of enum ptscope_flag. */
 #define PTSCOPE_FLAG_NAMES {				\
 	"present", "write", "user", "accessed", "dirty",	\

@@ -175,6 +175,7 @@ struct view;
 
 struct view_kind {
 	const char *header;
+	bool frame_info;			/* the walk reads frame info */
 	int (*advance)(struct view *view);	/* make the next record */
 	void (*show)(struct seq_file *m, struct view *view);
 };
@@ -186,16 +187,16 @@ enum view_note {
 	VIEW_NOTE_EXITED,
 };
 
-/* map: the end of a line, from its page size on, and what it was made of. */
+/*
+ * map and frames: the end of a line, from its page size on, and the run
+ * it was made of (all but the addresses, which every line has its own).
+ */
 struct map_tail {
 	unsigned int len;		/* 0: nothing made yet */
 	u64 pages;
-	u32 flags;
-	u8 page_shift;
-	u8 region;
-	u8 state;
-	/* "%-4s %6llu %-6s %-9s " and the flags: under 200 characters */
-	char text[256];
+	struct ptscope_run run;
+	/* "%-4s %6llu %-6s %-9s ", the frame info and the flags: under 256 */
+	char text[320];
 };
 
 /* layout: a region's VMAs summed up. */
@@ -244,6 +245,7 @@ static void view_rewind(struct view *view)
 	if (view->target.mm)
 		ptscope_walk_init(&view->walk, view->target.mm, 0, TASK_SIZE_MAX,
 				  view->frames);
+	view->walk.frame_info = view->kind->frame_info;
 	ptscope_vma_release(&view->vma);
 	view->run_frames = NULL;
 	view->summed = false;
@@ -408,18 +410,29 @@ static int view_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static const char *page_size_name(unsigned int shift)
+/* "4K", "64K", "2M", "1G": a power of two of bytes, 1 KiB or more. */
+static const char *size_name(unsigned int shift, char buf[8])
 {
-	switch (shift) {
-	case PAGE_SHIFT:
-		return "4K";
-	case PMD_SHIFT:
-		return "2M";
-	case PUD_SHIFT:
-		return "1G";
-	default:
-		return "?";
+	static const char units[] = "KMGTPE";
+	unsigned int unit = min_t(unsigned int, (shift - 10) / 10, sizeof(units) - 2);
+
+	snprintf(buf, 8, "%lu%c", 1UL << (shift - 10 - 10 * unit), units[unit]);
+	return buf;
+}
+
+/* The frame info columns: MAPS NODE FOLIO FOLIO-MAP BACKING PKEY. */
+static unsigned int print_frame_info(char *buf, size_t len, const struct ptscope_run *run)
+{
+	static const char * const backings[] = PTSCOPE_BACKING_NAMES;
+	static const char * const folio_maps[] = PTSCOPE_FOLIO_MAP_NAMES;
+	char node[8] = "-", folio[8] = "-";
+
+	if (run->state == PTSCOPE_STATE_PRESENT && run->backing != PTSCOPE_BACKING_NO_PAGE) {
+		snprintf(node, sizeof(node), "%u", run->node);
+		size_name(PAGE_SHIFT + run->folio_order, folio);
 	}
+	return scnprintf(buf, len, "%4u %4s %5s %-9s %-9s %4u ", run->mapcount, node, folio,
+			 folio_maps[run->folio_map], backings[run->backing], run->pkey);
 }
 
 /*
@@ -431,21 +444,33 @@ static const char *page_size_name(unsigned int shift)
  * neighbouring runs share, is formatted once and kept for as long as it
  * stays the same.
  */
-static void update_tail(struct map_tail *tail, const struct ptscope_run *run)
+static bool same_tail(const struct map_tail *tail, const struct ptscope_run *run, u64 pages)
+{
+	const struct ptscope_run *t = &tail->run;
+
+	return tail->len && tail->pages == pages && t->flags == run->flags &&
+	       t->page_shift == run->page_shift && t->region == run->region &&
+	       t->state == run->state && t->mapcount == run->mapcount && t->node == run->node &&
+	       t->folio_order == run->folio_order && t->folio_map == run->folio_map &&
+	       t->backing == run->backing && t->pkey == run->pkey;
+}
+
+static void update_tail(struct map_tail *tail, const struct ptscope_run *run, bool frame_info)
 {
 	static const char * const states[] = PTSCOPE_STATE_NAMES;
 	static const char * const names[] = PTSCOPE_FLAG_NAMES;
 	u64 pages = run->size >> run->page_shift;
 	const char *sep = "";
 	unsigned int i, len;
+	char page[8];
 
-	if (tail->len && tail->pages == pages && tail->flags == run->flags &&
-	    tail->page_shift == run->page_shift && tail->region == run->region &&
-	    tail->state == run->state)
+	if (same_tail(tail, run, pages))
 		return;
 	len = scnprintf(tail->text, sizeof(tail->text), "%-4s %6llu %-6s %-9s ",
-			page_size_name(run->page_shift), pages,
+			size_name(run->page_shift, page), pages,
 			ptscope_region_name(run->region), states[run->state]);
+	if (frame_info)
+		len += print_frame_info(tail->text + len, sizeof(tail->text) - len, run);
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (run->flags & BIT(i)) {
 			len += scnprintf(tail->text + len, sizeof(tail->text) - len, "%s%s",
@@ -456,10 +481,7 @@ static void update_tail(struct map_tail *tail, const struct ptscope_run *run)
 	len += scnprintf(tail->text + len, sizeof(tail->text) - len, "%s\n", *sep ? "" : "-");
 	tail->len = len;
 	tail->pages = pages;
-	tail->flags = run->flags;
-	tail->page_shift = run->page_shift;
-	tail->region = run->region;
-	tail->state = run->state;
+	tail->run = *run;
 }
 
 /*
@@ -492,12 +514,12 @@ static char *put_address(char *p, u64 v)
 }
 
 static void print_run(struct seq_file *m, const struct ptscope_run *run,
-		      struct map_tail *tail)
+		      struct map_tail *tail, bool frame_info)
 {
 	size_t len;
 	char *p;
 
-	update_tail(tail, run);
+	update_tail(tail, run, frame_info);
 	if (!ptscope_state_has_frame(run->state)) {
 		/* No frame: rare enough for seq_printf(). */
 		seq_printf(m, "%016llx %016llx ", run->va, run->va + run->size);
@@ -555,12 +577,23 @@ static int advance_map(struct view *view)
 
 static void show_map(struct seq_file *m, struct view *view)
 {
-	print_run(m, &view->line, &view->tail);
+	print_run(m, &view->line, &view->tail, view->kind->frame_info);
 }
 
 static const struct view_kind map_kind = {
 	.header =
 		"va_start         va_end           pa               page  pages region state     flags\n",
+	.advance = advance_map,
+	.show = show_map,
+};
+
+/* map with what each frame is: MAP_GET with PTSCOPE_A_FRAME_INFO. */
+#define MAP_COLUMNS "va_start         va_end           pa               page  pages region state     "
+#define FRAME_COLUMNS "maps node folio folio_map backing   pkey flags\n"
+
+static const struct view_kind frames_kind = {
+	.header = MAP_COLUMNS FRAME_COLUMNS,
+	.frame_info = true,
 	.advance = advance_map,
 	.show = show_map,
 };
@@ -672,6 +705,11 @@ static int map_open(struct inode *inode, struct file *file)
 	return view_open(file, &map_kind);
 }
 
+static int frames_open(struct inode *inode, struct file *file)
+{
+	return view_open(file, &frames_kind);
+}
+
 static int regions_open(struct inode *inode, struct file *file)
 {
 	return view_open(file, &regions_kind);
@@ -692,6 +730,7 @@ static int layout_open(struct inode *inode, struct file *file)
 }
 
 static const struct file_operations map_fops = VIEW_FOPS(map);
+static const struct file_operations frames_fops = VIEW_FOPS(frames);
 static const struct file_operations regions_fops = VIEW_FOPS(regions);
 static const struct file_operations layout_fops = VIEW_FOPS(layout);
 
@@ -737,6 +776,7 @@ void ptscope_debugfs_init(void)
 	debugfs_create_file("target", 0600, dir, NULL, &target_fops);
 	debugfs_create_file("regions", 0400, dir, NULL, &regions_fops);
 	debugfs_create_file("map", 0400, dir, NULL, &map_fops);
+	debugfs_create_file("frames", 0400, dir, NULL, &frames_fops);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
 	debugfs_create_file("stats", 0600, dir, NULL, &stats_fops);
 }

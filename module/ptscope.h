@@ -37,6 +37,25 @@ int ptscope_vma_region(struct vm_area_struct *vma, struct ptscope_region_cache *
 		       unsigned int *budget);
 const char *ptscope_region_name(unsigned int region);
 
+/* frame.c */
+
+/*
+ * Where frame info looks for the rest of a large folio: the VMA holding
+ * the page, and the last folio looked at, whose pages a walk meets in a
+ * row.
+ */
+struct ptscope_folio_seen {
+	struct mm_struct *mm;
+	unsigned long vma_start;
+	unsigned long vma_end;
+	unsigned long head_pfn;		/* the folio looked at last, */
+	unsigned long start;		/* the address of its first page, */
+	u8 map;				/* and how it is mapped */
+};
+
+unsigned int ptscope_frame_info(struct ptscope_run *leaf, unsigned long pfn,
+				struct ptscope_folio_seen *seen);
+
 /* walk.c */
 
 /*
@@ -94,6 +113,7 @@ struct ptscope_walk {
 	pmd_t pmd;			/* that entry's value when it was entered, */
 	unsigned long table_end;	/* and where the walk leaves it */
 	struct ptscope_region_cache region_cache;
+	struct ptscope_folio_seen folio_seen;	/* frame info's */
 	struct ptscope_run pending;	/* the run being extended */
 	pteval_t pending_bits;		/* its flag bits, undecoded (4 KiB pages) */
 	unsigned int nr_frames;		/* pending is a frames record of so many */
@@ -130,9 +150,6 @@ void ptscope_vma_release(struct ptscope_vma *vma);
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 			 bool present, u64 val, pteval_t bits, unsigned long pfn);
 u32 ptscope_vma_flags(const struct vm_area_struct *vma);
-
-/* frame.c */
-void ptscope_frame_info(struct ptscope_run *leaf, unsigned long pfn);
 
 /* translate.c */
 struct ptscope_level_entry {

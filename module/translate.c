@@ -155,13 +155,21 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 		if (hugetlb)
 			i_mmap_lock_read(hugetlb);
 		descend(mm, addr, t);
-		if (hugetlb)
-			i_mmap_unlock_read(hugetlb);
 		if (!t->reason)
 			t->leaf.va = addr & ~(t->leaf.size - 1);
 		/* Of the page holding @addr, which may be a huge leaf's tail. */
-		if (!t->reason && t->leaf.state == PTSCOPE_STATE_PRESENT)
-			ptscope_frame_info(&t->leaf, PHYS_PFN(t->leaf.pa + addr - t->leaf.va));
+		if (!t->reason && t->leaf.state == PTSCOPE_STATE_PRESENT) {
+			struct ptscope_folio_seen seen = {
+				.mm = mm,
+				.vma_start = vma->vm_start,
+				.vma_end = vma->vm_end,
+			};
+
+			ptscope_frame_info(&t->leaf, PHYS_PFN(t->leaf.pa + addr - t->leaf.va),
+					   &seen);
+		}
+		if (hugetlb)
+			i_mmap_unlock_read(hugetlb);
 	}
 	mmap_read_unlock(mm);
 out:

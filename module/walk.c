@@ -45,12 +45,17 @@
  */
 #define PTSCOPE_FRAME_INFO_COST 8
 
-/* Frame info for a present leaf, charged to the hold's budget. */
+/*
+ * Frame info for a present leaf, charged to the hold's budget with the
+ * entries it read to see how the rest of a large folio is mapped.
+ */
 static void leaf_frame_info(struct ptscope_walk *walk, struct ptscope_run *leaf,
 			    unsigned long pfn)
 {
-	ptscope_frame_info(leaf, pfn);
-	walk->budget -= min_t(unsigned int, walk->budget, PTSCOPE_FRAME_INFO_COST - 1);
+	unsigned int cost = PTSCOPE_FRAME_INFO_COST - 1;
+
+	cost += ptscope_frame_info(leaf, pfn, &walk->folio_seen);
+	walk->budget -= min(walk->budget, cost);
 }
 
 /**
@@ -252,7 +257,7 @@ static bool same_kind(const struct ptscope_run *run, const struct ptscope_run *l
 	       run->state == leaf->state && run->region == leaf->region &&
 	       run->pkey == leaf->pkey && run->mapcount == leaf->mapcount &&
 	       run->node == leaf->node && run->folio_order == leaf->folio_order &&
-	       run->backing == leaf->backing;
+	       run->backing == leaf->backing && run->folio_map == leaf->folio_map;
 }
 
 static bool run_continues(const struct ptscope_run *run,
@@ -407,6 +412,7 @@ void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 	leaf->node = PTSCOPE_NODE_NONE;
 	leaf->folio_order = 0;
 	leaf->backing = PTSCOPE_BACKING_UNKNOWN;
+	leaf->folio_map = PTSCOPE_FOLIO_MAP_NONE;
 	leaf->pkey = 0;
 	if (present) {
 		leaf->state = PTSCOPE_STATE_PRESENT;
@@ -753,6 +759,12 @@ static int enter_vma(struct ptscope_walk *walk, struct ptscope_run *out)
 	walk->region = region;
 	walk->vma_flags = ptscope_vma_flags(vma);
 	walk->hugetlb_mapping = ptscope_hugetlb_mapping(vma);
+	/* Whole VMA: a folio may begin before the walk does. */
+	walk->folio_seen = (struct ptscope_folio_seen) {
+		.mm = walk->mm,
+		.vma_start = vma->vm_start,
+		.vma_end = vma->vm_end,
+	};
 	walk->in_vma = true;
 	if (same && run->region == walk->region &&
 	    (run->flags & PTSCOPE_VMA_FLAGS) == walk->vma_flags)

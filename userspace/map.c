@@ -15,7 +15,7 @@
 
 #define COLUMNS_RUN "VA               END              PA               PAGE  PAGES REGION STATE     "
 #define COLUMNS COLUMNS_RUN "FLAGS"
-#define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO BACKING   PKEY FLAGS"
+#define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO FOLIO-MAP BACKING   PKEY FLAGS"
 
 /* The dump's header, -x, the totals of the runs printed, the last flags' names. */
 struct map_ctx {
@@ -43,6 +43,10 @@ static void print_frame_info(const struct ptscope_run *run)
 		out_uint("folio_size", "", 4096ULL << run->folio_order);
 		out_text(" %5s", page_size_name(4096ULL << run->folio_order, buf));
 	}
+	if (run->folio_map == PTSCOPE_FOLIO_MAP_NONE)
+		out_null("folio_map", " %-9s");
+	else
+		out_string("folio_map", " %-9s", folio_map_name(run->folio_map));
 	out_string("backing", " %-9s", backing_name(run->backing));
 	out_uint("pkey", " %4" PRIu64, run->pkey);
 }

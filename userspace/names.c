@@ -27,6 +27,7 @@ static const char *const levels[] = {
 static const char *const flags[] = PTSCOPE_FLAG_NAMES;
 
 static const char *const backings[] = PTSCOPE_BACKING_NAMES;
+static const char *const folio_maps[] = PTSCOPE_FOLIO_MAP_NAMES;
 
 static const char *lookup(const char *const *names, size_t n, uint32_t value)
 {
@@ -95,4 +96,9 @@ const char *page_size_name(uint64_t size, char buf[24])
 const char *backing_name(uint32_t backing)
 {
 	return lookup(backings, ARRAY_SIZE(backings), backing);
+}
+
+const char *folio_map_name(uint32_t folio_map)
+{
+	return lookup(folio_maps, ARRAY_SIZE(folio_maps), folio_map);
 }

@@ -38,6 +38,8 @@ static void print_frame(const struct nlattr *attr)
 	if (run.backing != PTSCOPE_BACKING_NO_PAGE) {
 		out_uint("folio_size", "", 4096ULL << run.folio_order);
 		out_text(", in a %s folio", page_size_name(4096ULL << run.folio_order, buf));
+		if (run.folio_map != PTSCOPE_FOLIO_MAP_NONE)
+			out_string("folio_map", " mapped %s", folio_map_name(run.folio_map));
 		out_uint("node", ", node %" PRIu64, run.node);
 		out_uint("mapcount", ", mapped %" PRIu64 " time(s)", run.mapcount);
 	}

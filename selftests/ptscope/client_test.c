@@ -336,10 +336,10 @@ TEST(help_is_help)
 
 /* The node is where the seed page's frame is, as move_pages() finds it. */
 #define MAP_X_JSON \
-	"\"mapcount\":1,\"node\":%d,\"folio_size\":4096,\"backing\":\"anon\"," \
+	"\"mapcount\":1,\"node\":%d,\"folio_size\":4096,\"folio_map\":null,\"backing\":\"anon\"," \
 	"\"pkey\":0,"
-#define MAP_X_COLUMNS "MAPS NODE FOLIO BACKING   PKEY FLAGS"
-#define MAP_X_TEXT "    1 %4d    4K anon         0 present"
+#define MAP_X_COLUMNS "MAPS NODE FOLIO FOLIO-MAP BACKING   PKEY FLAGS"
+#define MAP_X_TEXT "    1 %4d    4K -         anon         0 present"
 #define TRANSLATE_TEXT "  frame anon, in a 4K folio, node %d, mapped 1 time(s), pkey 0\n"
 #define TRANSLATE_JSON \
 	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":%d,\"mapcount\":1,\"pkey\":0}"

@@ -28,7 +28,7 @@
 #define NO_TARGET "no target: write a pid to /sys/kernel/debug/ptscope/target, or to this file\n"
 #define TEXT_MAX (4UL << 20)
 
-static const char *const views[] = { "map", "regions", "layout" };
+static const char *const views[] = { "map", "frames", "regions", "layout" };
 
 /* Where each target maps its marker page: a line of map says whose view it is. */
 static unsigned long marker_va(int i)
@@ -320,7 +320,7 @@ TEST(exited_target_reads_as_exited)
 	char *text = malloc(TEXT_MAX), want[64];
 	struct target t;
 	unsigned int i;
-	int fd[3];
+	int fd[ARRAY_SIZE(views)];
 	pid_t pid;
 
 	ASSERT_NE(NULL, text);

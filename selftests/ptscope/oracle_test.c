@@ -202,7 +202,14 @@ static const char *const state_names[] = {
 static const char *const flag_names[] = {
 	"present", "write", "user", "accessed", "dirty", "global", "nx", "huge",
 	"soft-dirty", "protnone", "uffd-wp", "vma-soft-dirty", "poisoned", "guard", "hugetlb",
+	"shadow-stack",
 };
+
+static const char *const backing_names[] = {
+	"-", "no-page", "anon", "ksm", "file", "shmem", "zero", "huge-zero", "kernel",
+};
+
+static const char *const folio_map_names[] = { "-", "aligned", "unaligned", "partial" };
 
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
@@ -282,6 +289,42 @@ static int read_debugfs(pid_t pid, struct runs *rs)
 			run.swap_type = l->swap_type;
 			run.swap_offset = l->swap_offset;
 		}
+		runs_add(rs, &run);
+	}
+	free(lines);
+	return n < 0 ? n : 0;
+}
+
+/* The frames view: the map with frame info (no swap fields: see read_debugfs()). */
+static int read_debugfs_frames(pid_t pid, struct runs *rs)
+{
+	struct map_run *lines = NULL;
+	int n, i;
+
+	n = ptscope_read_frames(pid, &lines);
+	for (i = 0; i < n; i++) {
+		const struct map_run *l = &lines[i];
+		struct ptscope_run run = {
+			.va = l->va,
+			.size = l->end - l->va,
+			.flags = parse_flags(l->flags, l->flags + strlen(l->flags)),
+			.page_shift = shift_of(l->page_size),
+			.state = lookup(state_names, ARRAY_SIZE(state_names), l->state,
+					strlen(l->state)),
+			.region = lookup(region_names, ARRAY_SIZE(region_names), l->region,
+					 strlen(l->region)),
+			.mapcount = l->mapcount,
+			.node = l->node < 0 ? PTSCOPE_NODE_NONE : l->node,
+			.folio_order = l->folio_size ? shift_of(l->folio_size / PAGE_SZ) : 0,
+			.backing = lookup(backing_names, ARRAY_SIZE(backing_names), l->backing,
+					  strlen(l->backing)),
+			.folio_map = lookup(folio_map_names, ARRAY_SIZE(folio_map_names),
+					    l->folio_map, strlen(l->folio_map)),
+			.pkey = l->pkey,
+		};
+
+		if (has_frame(run.state))
+			run.pa = l->pa;
 		runs_add(rs, &run);
 	}
 	free(lines);
@@ -597,6 +640,68 @@ static void same_runs(struct tally *t, const char *name, const struct runs *a,
 	}
 }
 
+static const char *frame_text(const struct ptscope_run *r, char buf[128])
+{
+	snprintf(buf, 128, " mapcount %u node %u order %u backing %u folio map %u pkey %u",
+		 r->mapcount, r->node, r->folio_order, r->backing, r->folio_map, r->pkey);
+	return buf;
+}
+
+/*
+ * The frames view against MAP_GET with frame info, every field but the
+ * swap ones; how many runs differ, each reported when @t is given.
+ */
+static int diff_frame_runs(struct tally *t, const struct runs *a, const struct runs *b)
+{
+	int i, differ = a->n != b->n;
+	char a1[128], a2[128], f1[128], f2[128];
+
+	if (t)
+		SAME(t, "debugfs frames runs", 0, b->n, a->n);
+	for (i = 0; i < a->n && i < b->n; i++) {
+		const struct ptscope_run *x = &a->r[i], *y = &b->r[i];
+
+		if (t)
+			t->fields += 13;
+		if (x->va == y->va && x->size == y->size && x->pa == y->pa &&
+		    x->flags == y->flags && x->page_shift == y->page_shift &&
+		    x->state == y->state && x->region == y->region &&
+		    x->mapcount == y->mapcount && x->node == y->node &&
+		    x->folio_order == y->folio_order && x->backing == y->backing &&
+		    x->folio_map == y->folio_map && x->pkey == y->pkey)
+			continue;
+		differ++;
+		if (t)
+			MISMATCH(t, "debugfs frames run %d: %s%s, MAP_GET %s%s", i, run_text(y, a1),
+				 frame_text(y, f1), run_text(x, a2), frame_text(x, f2));
+	}
+	return differ;
+}
+
+/*
+ * Frame info read twice, by MAP_GET and by the frames view: a page that
+ * the target shares (see stable_mapcount()) may change its count in
+ * between, so the two are read again, up to three times, before they
+ * count as different.
+ */
+static int read_frame_info_twice(struct tally *t, pid_t pid, struct runs *info)
+{
+	struct runs dbg = {};
+	int attempt, ret = 0;
+
+	for (attempt = 0; attempt < 3; attempt++) {
+		info->n = 0;
+		dbg.n = 0;
+		ret = read_frame_info(pid, info) ?: read_debugfs_frames(pid, &dbg);
+		if (ret || !diff_frame_runs(NULL, info, &dbg))
+			break;
+	}
+	if (!ret)
+		diff_frame_runs(t, info, &dbg);
+	free(dbg.r);
+	return ret;
+}
+
 /* Every page of @v in ptscope's MAP_GET against the kernel's sources. */
 static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 		      const struct runs *map, int pagemap, int kflags, int kcount)
@@ -863,6 +968,38 @@ found:
 	return order;
 }
 
+/* How @v maps the rest of @folio (kpageflags), read from pagemap. */
+struct folio_mapped {
+	uint64_t head, start;
+	unsigned int map;
+};
+
+static unsigned int folio_map_of(int pagemap, const struct vma *v, uint64_t va, uint64_t pfn,
+				 const struct folio_span *folio, struct folio_mapped *seen)
+{
+	uint64_t start, size = folio->pages * PAGE_SZ, *pm, i;
+
+	if (folio->pages < 2 || pfn < folio->head || pfn >= folio->head + folio->pages)
+		return PTSCOPE_FOLIO_MAP_NONE;
+	start = va - (pfn - folio->head) * PAGE_SZ;
+	if (seen->head == folio->head && seen->start == start)
+		return seen->map;
+	*seen = (struct folio_mapped){ folio->head, start, PTSCOPE_FOLIO_MAP_PARTIAL };
+	if (start > va || start < v->start || start + size > v->end)
+		return seen->map;
+	pm = malloc(folio->pages * sizeof(*pm));
+	if (!pm || pread(pagemap, pm, folio->pages * sizeof(*pm), start / PAGE_SZ * sizeof(*pm)) !=
+		   (ssize_t)(folio->pages * sizeof(*pm)))
+		abort();
+	for (i = 0; i < folio->pages; i++)
+		if (!(pm[i] & PM_PRESENT) || PM_PFN(pm[i]) != folio->head + i)
+			break;
+	free(pm);
+	if (i == folio->pages)
+		seen->map = start % size ? PTSCOPE_FOLIO_MAP_UNALIGNED : PTSCOPE_FOLIO_MAP_ALIGNED;
+	return seen->map;
+}
+
 /* What kpageflags says a mapped frame holds, in enum ptscope_backing. */
 static unsigned int backing_of(uint64_t kf, const struct vma *v)
 {
@@ -911,12 +1048,13 @@ static uint64_t stable_mapcount(pid_t pid, uint64_t va, uint64_t got, uint64_t k
  * smaps (ProtectionKey), and TRANSLATE's at the first page of each run.
  */
 static void check_frame_info(struct tally *t, pid_t pid, const struct vma *v,
-			     const struct runs *info, int kflags, int kcount)
+			     const struct runs *info, int pagemap, int kflags, int kcount)
 {
 	unsigned long pages = (v->end - v->start) / PAGE_SZ, i;
 	void **addrs = calloc(pages, sizeof(*addrs));
 	int *nodes = calloc(pages, sizeof(*nodes));
 	struct folio_span folio = {};
+	struct folio_mapped mapped = {};
 	unsigned long ksm = 0, kpf_ksm = 0;
 	bool numa;
 
@@ -935,7 +1073,8 @@ static void check_frame_info(struct tally *t, pid_t pid, const struct vma *v,
 			continue;
 		if (run->state != PTSCOPE_STATE_PRESENT) {
 			SAME(t, "frame info of an entry not present", va,
-			     run->mapcount | run->folio_order | run->backing | run->pkey, 0);
+			     run->mapcount | run->folio_order | run->backing | run->pkey |
+			     run->folio_map, 0);
 			SAME(t, "node of an entry not present", va, run->node, PTSCOPE_NODE_NONE);
 			continue;
 		}
@@ -956,6 +1095,8 @@ static void check_frame_info(struct tally *t, pid_t pid, const struct vma *v,
 		     read_u64_at(kcount, pfn));
 		SAME(t, "folio order (kpageflags)", va, run->folio_order,
 		     folio_order_of(kflags, pfn, &folio));
+		SAME(t, "folio map (kpageflags, pagemap)", va, run->folio_map,
+		     folio_map_of(pagemap, v, va, pfn, &folio, &mapped));
 		/*
 		 * move_pages() looks the page up by follow_page(): not the zero
 		 * page, nor a PROT_NONE one (-EFAULT).  Without NUMA it fails.
@@ -978,6 +1119,7 @@ static void check_frame_info(struct tally *t, pid_t pid, const struct vma *v,
 		SAME(t, "TRANSLATE folio order", va, tr.run.folio_order, run->folio_order);
 		SAME(t, "TRANSLATE backing", va, tr.run.backing, run->backing);
 		SAME(t, "TRANSLATE pkey", va, tr.run.pkey, run->pkey);
+		SAME(t, "TRANSLATE folio map", va, tr.run.folio_map, run->folio_map);
 	}
 	/* KSM pages: smaps counts them (6.6+); before, KPF_KSM is right. */
 	SAME(t, "KSM pages (smaps KSM, else kpageflags)", v->start, ksm,
@@ -1004,7 +1146,7 @@ static struct tally oracle(pid_t pid)
 	kcount = open("/proc/kpagecount", O_RDONLY);
 	if (pagemap < 0 || kflags < 0 || kcount < 0 ||
 	    read_netlink(pid, &map) || read_debugfs(pid, &dbg) ||
-	    read_client_json(pid, &json) || read_frame_info(pid, &info)) {
+	    read_client_json(pid, &json) || read_frame_info_twice(&t, pid, &info)) {
 		MISMATCH(&t, "cannot read one of the sources: %s", strerror(errno));
 		goto out;
 	}
@@ -1017,7 +1159,7 @@ static struct tally oracle(pid_t pid)
 		if (pagemap_blind(pid, vmas[i].start))
 			continue;
 		check_vma(&t, pid, &vmas[i], &map, pagemap, kflags, kcount);
-		check_frame_info(&t, pid, &vmas[i], &info, kflags, kcount);
+		check_frame_info(&t, pid, &vmas[i], &info, pagemap, kflags, kcount);
 	}
 	check_regions(&t, pid, vmas, n, &map);
 	for (i = 0; i < map.n; i++)
@@ -1132,6 +1274,50 @@ static unsigned long zoo_thp(void *arg)
 	if (p)
 		fill(p, 4 * MIB);
 	return (unsigned long)p;
+}
+
+/*
+ * THPs mapped by PTEs stay so while khugepaged, which the fixture's
+ * settings wake for a scan, leaves MADV_NOHUGEPAGE areas alone.
+ */
+static unsigned long no_collapse(char *p)
+{
+	return p && !madvise(p, 4 * MIB, MADV_NOHUGEPAGE) ? (unsigned long)p : 0;
+}
+
+/*
+ * A THP's PMD split into PTEs, the folio whole: an mprotect() of one page
+ * splits the mapping, the one that undoes it merges the VMAs again.
+ */
+static unsigned long zoo_thp_pte_mapped(void *arg)
+{
+	char *p = (char *)zoo_thp(arg);
+
+	if (!p || mprotect(p + PAGE_SZ, PAGE_SZ, PROT_READ) ||
+	    mprotect(p + PAGE_SZ, PAGE_SZ, PROT_READ | PROT_WRITE))
+		return 0;
+	return no_collapse(p);
+}
+
+/* Part of a THP unmapped: the rest of the folio stays, mapped by PTEs. */
+static unsigned long zoo_thp_partial(void *arg)
+{
+	char *p = (char *)zoo_thp(arg);
+
+	if (!p || madvise(p + MIB, 64 * 1024, MADV_DONTNEED))
+		return 0;
+	return no_collapse(p);
+}
+
+/* THPs moved a page off their alignment: mremap() moves their PTEs. */
+static unsigned long zoo_thp_unaligned(void *arg)
+{
+	char *p = (char *)zoo_thp(arg), *to = map_anon(4 * MIB, 2 * MIB, -1);
+
+	if (!p || !to)
+		return 0;
+	to = mremap(p, 4 * MIB, 4 * MIB, MREMAP_MAYMOVE | MREMAP_FIXED, to + PAGE_SZ);
+	return to == MAP_FAILED ? 0 : no_collapse(to);
 }
 
 static unsigned long zoo_protnone_pte(void *arg)
@@ -1375,7 +1561,7 @@ FIXTURE_VARIANT(zoo) {
 	unsigned long hugetlb_2m, hugetlb_1g;
 	bool swap, ksm, mthp;
 	/* What the area's first page is, where the variant makes it so (0: any) */
-	unsigned int backing, folio_order, mapcount, pkey;
+	unsigned int backing, folio_order, mapcount, pkey, folio_map;
 	unsigned int flags;	/* it has these flags, at least */
 };
 
@@ -1388,8 +1574,15 @@ FIXTURE_VARIANT_ADD(zoo, file_private_and_shared) { .setup = zoo_file };
 FIXTURE_VARIANT_ADD(zoo, shmem) { .setup = zoo_shmem, .backing = PTSCOPE_BACKING_SHMEM,
 				  .mapcount = 1 };
 FIXTURE_VARIANT_ADD(zoo, thp) { .setup = zoo_thp };
+FIXTURE_VARIANT_ADD(zoo, thp_pte_mapped) { .setup = zoo_thp_pte_mapped, .folio_order = 9,
+					   .folio_map = PTSCOPE_FOLIO_MAP_ALIGNED };
+FIXTURE_VARIANT_ADD(zoo, thp_partial) { .setup = zoo_thp_partial, .folio_order = 9,
+					.folio_map = PTSCOPE_FOLIO_MAP_PARTIAL };
+FIXTURE_VARIANT_ADD(zoo, thp_unaligned) { .setup = zoo_thp_unaligned, .folio_order = 9,
+					  .folio_map = PTSCOPE_FOLIO_MAP_UNALIGNED };
 FIXTURE_VARIANT_ADD(zoo, mthp_64k) { .setup = zoo_thp, .mthp = true, .needs = "mTHP",
-				     .backing = PTSCOPE_BACKING_ANON, .folio_order = 4 };
+				     .backing = PTSCOPE_BACKING_ANON, .folio_order = 4,
+				     .folio_map = PTSCOPE_FOLIO_MAP_ALIGNED };
 FIXTURE_VARIANT_ADD(zoo, hugetlb_2m) { .setup = zoo_hugetlb_2m, .hugetlb_2m = 2,
 				       .folio_order = 9 };
 FIXTURE_VARIANT_ADD(zoo, pkey) { .setup = zoo_pkey, .needs = "protection keys (PKU)",
@@ -1548,7 +1741,7 @@ TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)
 
 	/* The frame info of the area's first page is what the variant made it. */
 	if (!variant->backing && !variant->folio_order && !variant->mapcount && !variant->pkey &&
-	    !variant->flags)
+	    !variant->flags && !variant->folio_map)
 		return;
 	ASSERT_EQ(0, translate(self->t.pid, self->t.value, &tr));
 	ASSERT_TRUE(tr.leaf);
@@ -1561,6 +1754,8 @@ TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)
 	if (variant->pkey)
 		EXPECT_EQ(variant->pkey, tr.run.pkey);
 	EXPECT_EQ(variant->flags, tr.run.flags & variant->flags);
+	if (variant->folio_map)
+		EXPECT_EQ(variant->folio_map, tr.run.folio_map);
 }
 
 int main(int argc, char **argv)

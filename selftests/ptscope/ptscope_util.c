@@ -137,15 +137,16 @@ int ptscope_set_target(pid_t pid)
 	return ret;
 }
 
-static unsigned long page_size_of(const char *name)
+/* "4K", "64K", "2M", "1G" in bytes; 0 if it is none of these. */
+unsigned long page_size_of(const char *name)
 {
-	if (!strcmp(name, "4K"))
-		return 4096UL;
-	if (!strcmp(name, "2M"))
-		return 2UL << 20;
-	if (!strcmp(name, "1G"))
-		return 1UL << 30;
-	return 0;
+	char *unit;
+	unsigned long n = strtoul(name, &unit, 10);
+	const char *units = "KMG", *u = *unit ? strchr(units, *unit) : NULL;
+
+	if (!n || !u || unit[1])
+		return 0;
+	return n << (10 * (u - units + 1));
 }
 
 static int parse_map_line(const char *line, struct map_run *run)
@@ -165,6 +166,26 @@ static int parse_map_line(const char *line, struct map_run *run)
 	} else if (strcmp(pa, "-")) {
 		run->pa = strtoull(pa, NULL, 16);
 	}
+	return 0;
+}
+
+/* A line of the frames view: a map line with MAPS NODE FOLIO FOLIO-MAP BACKING PKEY. */
+static int parse_frames_line(const char *line, struct map_run *run)
+{
+	char pa[40], page[8], node[8], folio[8];
+	unsigned long pages;
+
+	memset(run, 0, sizeof(*run));
+	if (sscanf(line, "%lx %lx %39s %7s %lu %7s %15s %u %7s %7s %11s %11s %u %127s",
+		   &run->va, &run->end, pa, page, &pages, run->region, run->state,
+		   &run->mapcount, node, folio, run->folio_map, run->backing, &run->pkey,
+		   run->flags) != 14)
+		return -1;
+	run->page_size = page_size_of(page);
+	run->node = strcmp(node, "-") ? strtoul(node, NULL, 10) : -1;
+	run->folio_size = strcmp(folio, "-") ? page_size_of(folio) : 0;
+	if (strcmp(pa, "-") && strncmp(pa, "swap:", 5))
+		run->pa = strtoull(pa, NULL, 16);
 	return 0;
 }
 
@@ -233,6 +254,16 @@ int ptscope_read_map(pid_t pid, struct map_run **runs)
 	struct records r = { .size = sizeof(**runs) };
 	int ret = read_view(pid, DEBUGFS "map", &r,
 			    (int (*)(const char *, void *))parse_map_line);
+
+	*runs = (struct map_run *)r.buf;
+	return ret;
+}
+
+int ptscope_read_frames(pid_t pid, struct map_run **runs)
+{
+	struct records r = { .size = sizeof(**runs) };
+	int ret = read_view(pid, DEBUGFS "frames", &r,
+			    (int (*)(const char *, void *))parse_frames_line);
 
 	*runs = (struct map_run *)r.buf;
 	return ret;

@@ -25,6 +25,11 @@ struct map_run {
 	uint64_t pa;		/* present, migration */
 	unsigned int swap_type;	/* swap */
 	uint64_t swap_offset;	/* swap */
+	/* the frames view's (frame info) */
+	unsigned int mapcount, pkey;
+	long node;		/* -1: none */
+	unsigned long folio_size;	/* 0: none */
+	char folio_map[12], backing[12];
 };
 
 /* One line of /sys/kernel/debug/ptscope/regions. */
@@ -70,6 +75,10 @@ int ptscope_set_target(pid_t pid);
 
 /* Read the whole map of @pid; returns the number of runs or -errno. */
 int ptscope_read_map(pid_t pid, struct map_run **runs);
+/* /sys/kernel/debug/ptscope/frames: map lines with frame info (no swap fields). */
+int ptscope_read_frames(pid_t pid, struct map_run **runs);
+/* "4K", "64K", "2M", "1G" in bytes; 0 if it is none of these. */
+unsigned long page_size_of(const char *name);
 /* The run holding @va, or NULL. */
 const struct map_run *ptscope_find_run(const struct map_run *runs, int n,
 				       unsigned long va);

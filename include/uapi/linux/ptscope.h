@@ -370,6 +370,8 @@ enum ptscope_vma_attr {
  *	holding the frame, else 0
  * @backing: frame info: enum ptscope_backing
  * @pkey: the x86 memory protection key of the entry (0 without PKU)
+ * @folio_map: frame info: enum ptscope_folio_map, how this VMA maps the
+ *	rest of a folio of more than one page
  *
  * Frame info (MAP_GET with PTSCOPE_A_FRAME_INFO, and TRANSLATE) is read
  * from the frame's struct page without holding a reference, as
@@ -401,7 +403,8 @@ struct ptscope_run {
 	__u8 folio_order;
 	__u8 backing;
 	__u8 pkey;
-	__u8 __pad[7];
+	__u8 folio_map;
+	__u8 __pad[6];
 };
 
 #define PTSCOPE_NODE_NONE 0xffff
@@ -437,6 +440,32 @@ enum ptscope_backing {
 	PTSCOPE_BACKING_KERNEL,
 
 	__PTSCOPE_BACKING_MAX
+};
+
+/**
+ * enum ptscope_folio_map - how a VMA maps a folio of more than one page
+ *	(frame info; see struct ptscope_run).  A folio is mapped "in order"
+ *	when each of its pages is mapped, by entries of any level, at the
+ *	address the folio's first page would have: the page's own address
+ *	less its offset in the folio.
+ *
+ * @PTSCOPE_FOLIO_MAP_NONE: not asked, not a present page, or a folio of
+ *	one page
+ * @PTSCOPE_FOLIO_MAP_ALIGNED: the whole folio is mapped in order, from an
+ *	address aligned to the folio's size: as a fault or khugepaged maps
+ *	it, and as a PMD or contiguous mapping needs it
+ * @PTSCOPE_FOLIO_MAP_UNALIGNED: the whole folio is mapped in order, from
+ *	an address not aligned to its size (mremap() moved it)
+ * @PTSCOPE_FOLIO_MAP_PARTIAL: some pages of the folio are not mapped in
+ *	order in this VMA: unmapped, copied on write, or beyond the VMA's ends
+ */
+enum ptscope_folio_map {
+	PTSCOPE_FOLIO_MAP_NONE,
+	PTSCOPE_FOLIO_MAP_ALIGNED,
+	PTSCOPE_FOLIO_MAP_UNALIGNED,
+	PTSCOPE_FOLIO_MAP_PARTIAL,
+
+	__PTSCOPE_FOLIO_MAP_MAX
 };
 
 /**
