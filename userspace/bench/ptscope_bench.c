@@ -289,6 +289,7 @@ static unsigned long by_scan(pid_t pid)
 static int family_id(void);
 
 static unsigned long present_pages, runs, frames_records;
+static bool dump_frame_info;	/* MAP_GET with PTSCOPE_A_FRAME_INFO */
 
 /* Present pages and records; a frames record's pages are all present. */
 static int run_cb(const struct nlmsghdr *nlh, void *data)
@@ -347,6 +348,8 @@ static unsigned long dump(pid_t pid, uint8_t cmd, int region, mnl_cb_t cb)
 	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
 	if (region >= 0 && region != EMPTY_RANGE)
 		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, region);
+	if (dump_frame_info)
+		mnl_attr_put(nlh, PTSCOPE_A_FRAME_INFO, 0, NULL);
 	if (cmd == PTSCOPE_CMD_MAP_GET && region == EMPTY_RANGE) {
 		mnl_attr_put_u64(nlh, PTSCOPE_A_START, 0);
 		mnl_attr_put_u64(nlh, PTSCOPE_A_END, PAGE);
@@ -826,6 +829,37 @@ static void stat_client(pid_t pid)
 	spawn_quiet((char *[]){ "ptscope", "stat", arg, NULL });
 }
 
+/*
+ * stat's query alone, in this process: MAP_GET with frame info, its runs
+ * counted, without the client's start, figures and output.
+ */
+static void stat_query(pid_t pid)
+{
+	dump_frame_info = true;
+	dump(pid, PTSCOPE_CMD_MAP_GET, -1, run_cb);
+	dump_frame_info = false;
+}
+
+/* ...and the walk with frame info alone: only the vdso's runs are sent. */
+static void stat_walk(pid_t pid)
+{
+	dump_frame_info = true;
+	dump(pid, PTSCOPE_CMD_MAP_GET, PTSCOPE_REGION_VDSO, NULL);
+	dump_frame_info = false;
+}
+
+/*
+ * The control: ptscope stat of another 1 GiB process, which loads the
+ * guest as much but never takes the target's mmap_lock.  What the target
+ * stalls under it is the guest's scheduling (TCG), not ptscope's lock.
+ */
+static pid_t twin_pid;
+
+static void stat_twin(pid_t pid)
+{
+	stat_client(twin_pid);
+}
+
 /* The worst stall of the target's loop while @fn reads it, over RUNS reads. */
 static uint64_t worst_stall(pid_t pid, void (*fn)(pid_t pid))
 {
@@ -861,7 +895,8 @@ static void stat_goals(void)
 		{ .name = "thp_1g", .build = stall_target_thp },
 		{ .name = "anon_4k_4g", .build = stall_target_4k },
 	};
-	uint64_t t_stat, t_rollup, s_idle, s_stat, s_rollup;
+	struct workload twin = { .name = "twin", .build = anon_4k };
+	uint64_t t_stat, t_query, t_walk, t_rollup, s_idle, s_stat, s_rollup, s_twin;
 	char goal[96];
 	unsigned int i;
 
@@ -869,6 +904,7 @@ static void stat_goals(void)
 		     -1, 0);
 	if (stall == MAP_FAILED)
 		exit(1);
+	twin_pid = start(&twin);
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
 		struct workload *w = &targets[i];
 
@@ -878,13 +914,20 @@ static void stat_goals(void)
 		s_idle = worst_stall(w->pid, idle);
 		t_rollup = median_time(w->pid, read_rollup);
 		t_stat = median_time(w->pid, stat_client);
+		t_query = median_time(w->pid, stat_query);
+		t_walk = median_time(w->pid, stat_walk);
 		s_rollup = worst_stall(w->pid, read_rollup);
 		s_stat = worst_stall(w->pid, stat_client);
+		s_twin = worst_stall(w->pid, stat_twin);
 		printf("bench: stat %s: ptscope stat %.2f ms, smaps_rollup %.2f ms (%.3fx);",
 		       w->name, t_stat / 1e6, t_rollup / 1e6, (double)t_stat / t_rollup);
-		printf(" target's worst stall: idle %.3f ms, under smaps_rollup %.3f ms,",
-		       s_idle / 1e6, s_rollup / 1e6);
-		printf(" under ptscope stat %.3f ms\n", s_stat / 1e6);
+		printf(" of stat, its query in-process %.2f ms (%.3fx), the walk alone %.2f ms\n",
+		       t_query / 1e6, (double)t_query / t_rollup, t_walk / 1e6);
+		printf("bench: stat %s: target's worst stall: idle %.3f ms,", w->name,
+		       s_idle / 1e6);
+		printf(" under smaps_rollup %.3f ms, under ptscope stat %.3f ms,",
+		       s_rollup / 1e6, s_stat / 1e6);
+		printf(" under ptscope stat of another process %.3f ms\n", s_twin / 1e6);
 		if (stall_gib == 1) {
 			snprintf(goal, sizeof(goal), "%s ptscope stat <= 0.5x smaps_rollup",
 				 w->name);
@@ -899,6 +942,8 @@ static void stat_goals(void)
 		kill(w->pid, SIGKILL);
 		waitpid(w->pid, NULL, 0);
 	}
+	kill(twin_pid, SIGKILL);
+	waitpid(twin_pid, NULL, 0);
 }
 
 int main(int argc, char *argv[])
