@@ -53,12 +53,30 @@
 	[PTSCOPE_FOLIO_MAP_PARTIAL] = "partial",	\
 }
 
+#define PTSCOPE_MEM_TYPE_NAMES {				\
+	[PTSCOPE_MEM_TYPE_UNKNOWN] = "-",			\
+	[PTSCOPE_MEM_TYPE_WRITE_BACK] = "write-back",		\
+	[PTSCOPE_MEM_TYPE_WRITE_THROUGH] = "write-through",	\
+	[PTSCOPE_MEM_TYPE_WRITE_COMBINING] = "write-combining",	\
+	[PTSCOPE_MEM_TYPE_UNCACHED] = "uncached",		\
+	[PTSCOPE_MEM_TYPE_WRITE_PROTECT] = "write-protect",	\
+	[PTSCOPE_MEM_TYPE_NON_CACHEABLE] = "non-cacheable",	\
+	[PTSCOPE_MEM_TYPE_DEVICE] = "device",			\
+	[PTSCOPE_MEM_TYPE_TAGGED] = "tagged",			\
+}
+
+#define PTSCOPE_ARCH_NAMES {				\
+	[PTSCOPE_ARCH_UNKNOWN] = "unknown",		\
+	[PTSCOPE_ARCH_X86_64] = "x86_64",		\
+	[PTSCOPE_ARCH_ARM64] = "arm64",			\
+}
+
 /* In bit order of enum ptscope_flag. */
 #define PTSCOPE_FLAG_NAMES {				\
 	"present", "write", "user", "accessed", "dirty",	\
 	"global", "nx", "huge", "soft-dirty", "protnone",	\
 	"uffd-wp", "vma-soft-dirty", "poisoned", "guard",	\
-	"hugetlb", "shadow-stack",			\
+	"hugetlb", "shadow-stack", "contiguous", "guarded",	\
 }
 
 /* States whose runs carry a physical address (enum ptscope_state). */

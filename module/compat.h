@@ -9,44 +9,15 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+#include "arch.h"
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
-/* 6.5 added pmdp_get_lockless(); on x86-64 it is one READ_ONCE() of the entry. */
+/*
+ * 6.5 added pmdp_get_lockless(); on x86-64 and arm64 it is one READ_ONCE()
+ * of the entry.
+ */
 #define pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
 #endif
-
-/*
- * pud_present() on x86 tests _PAGE_PRESENT only, unlike pmd_present(): a
- * PROT_NONE 1 GiB page (present to the kernel, _PAGE_PROTNONE instead of
- * _PAGE_PRESENT) would read as a swap entry.  Test what pmd_present()
- * tests, as pagemap's hugetlb path (pte_present()) does.
- */
-static inline bool ptscope_pud_present(pud_t pud)
-{
-	return pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE);
-}
-
-/*
- * Dirty as pte_dirty() reads it.  Since 6.6, where a CPU may run shadow
- * stacks (their entries are Write=0,Dirty=1), the kernel moves the dirty
- * bit of every other entry it write-protects - at fork(), mprotect(),
- * uffd-wp - to the software bit _PAGE_SAVED_DIRTY, on every CPU.
- */
-#ifdef _PAGE_SAVED_DIRTY
-#define PTSCOPE_DIRTY_BITS (_PAGE_DIRTY | _PAGE_SAVED_DIRTY)
-#else
-#define PTSCOPE_DIRTY_BITS _PAGE_DIRTY
-#endif
-
-/* A shadow-stack entry, as pte_shstk() tells one (never before 6.6). */
-static inline bool ptscope_shadow_stack(pteval_t bits)
-{
-#ifdef _PAGE_SAVED_DIRTY
-	return cpu_feature_enabled(X86_FEATURE_SHSTK) &&
-	       (bits & (_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY)) == (_PAGE_PRESENT | _PAGE_DIRTY);
-#else
-	return false;
-#endif
-}
 
 /*
  * A count that moves whenever the mm's VMAs may have changed: mm_lock_seq

@@ -46,6 +46,7 @@
 #include <uapi/linux/ptscope.h>
 #include <ptscope_names.h>
 
+#include "arch.h"
 #include "ptscope.h"
 
 static struct dentry *ptscope_debugfs_dir;
@@ -685,7 +686,7 @@ static void show_layout(struct seq_file *m, struct view *view)
 	if (view->region == PTSCOPE_REGION_KERNEL) {
 		seq_printf(m, "%-6s %016lx %016lx %5s %12s %9s %9s\n",
 			   ptscope_region_name(PTSCOPE_REGION_KERNEL),
-			   ~((1UL << __VIRTUAL_MASK_SHIFT) - 1), ULONG_MAX, "-", "-", "-", "-");
+			   ptscope_kernel_start(), ULONG_MAX, "-", "-", "-", "-");
 		return;
 	}
 	seq_printf(m, "%-6s %016lx %016lx %5u %12lu %9lu %9lu\n",

@@ -8,12 +8,14 @@
 #include <uapi/linux/ptscope.h>
 #include <ptscope_version.h>
 
+#include "arch.h"
 #include "ptscope.h"
 
 static int __init ptscope_init(void)
 {
 	int ret;
 
+	ptscope_arch_init();
 	ptscope_debugfs_init();
 
 	ret = ptscope_genl_init();

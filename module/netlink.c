@@ -19,6 +19,7 @@
 #include <uapi/linux/ptscope.h>
 #include <ptscope_names.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "ptscope.h"
 
@@ -45,28 +46,15 @@ static const struct nla_policy kernel_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
-/* The user half ends here; the kernel half starts at ptscope_kernel_start(). */
-static unsigned long user_end(void)
-{
-	return 1UL << __VIRTUAL_MASK_SHIFT;
-}
-
-static bool is_canonical(unsigned long addr)
-{
-	unsigned int unused = BITS_PER_LONG - (__VIRTUAL_MASK_SHIFT + 1);
-
-	return (unsigned long)((long)(addr << unused) >> unused) == addr;
-}
-
 /* Check a user address: -EFAULT if non-canonical, -ERANGE if in the kernel. */
 static int check_user_addr(unsigned long addr, const struct nlattr *attr,
 			   struct netlink_ext_ack *extack)
 {
-	if (!is_canonical(addr)) {
+	if (!ptscope_is_canonical(addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "non-canonical address");
 		return -EFAULT;
 	}
-	if (addr >= user_end()) {
+	if (addr >= ptscope_user_end()) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "address in the kernel half");
 		return -ERANGE;
 	}
@@ -231,7 +219,9 @@ static void *dump_header(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return NULL;
 	if (nla_put_u32(skb, PTSCOPE_A_PID, state->target.tgid) ||
-	    nla_put_string(skb, PTSCOPE_A_COMM, state->target.comm)) {
+	    nla_put_string(skb, PTSCOPE_A_COMM, state->target.comm) ||
+	    nla_put_u32(skb, PTSCOPE_A_ARCH, PTSCOPE_ARCH) ||
+	    nla_put_u32(skb, PTSCOPE_A_PAGE_SHIFT, PAGE_SHIFT)) {
 		genlmsg_cancel(skb, hdr);
 		return NULL;
 	}
@@ -379,7 +369,7 @@ static int map_prepare(struct dump_state *state, struct nlattr **attrs,
 {
 	struct nlattr *start_attr = attrs[PTSCOPE_A_START];
 	struct nlattr *end_attr = attrs[PTSCOPE_A_END];
-	unsigned long start = 0, end = user_end();
+	unsigned long start = 0, end = ptscope_user_end();
 	int ret;
 
 	if (start_attr) {
@@ -395,7 +385,7 @@ static int map_prepare(struct dump_state *state, struct nlattr **attrs,
 			return -ERANGE;
 		}
 		/* The end of the user half is a valid end, not a valid address. */
-		ret = end == user_end() ? 0 : check_user_addr(end - 1, end_attr, extack);
+		ret = end == ptscope_user_end() ? 0 : check_user_addr(end - 1, end_attr, extack);
 		if (ret)
 			return ret;
 	}

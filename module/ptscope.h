@@ -115,7 +115,7 @@ struct ptscope_walk {
 	struct ptscope_region_cache region_cache;
 	struct ptscope_folio_seen folio_seen;	/* frame info's */
 	struct ptscope_run pending;	/* the run being extended */
-	pteval_t pending_bits;		/* its flag bits, undecoded (4 KiB pages) */
+	u64 pending_bits;		/* its attribute bits, undecoded (base pages) */
 	unsigned int nr_frames;		/* pending is a frames record of so many */
 	unsigned int tail;		/* pages in its last contiguous piece */
 	const u64 *out_frames;		/* the frames of the run handed out */
@@ -148,7 +148,7 @@ void ptscope_vma_release(struct ptscope_vma *vma);
 #define PTSCOPE_VMA_FLAGS (PTSCOPE_FLAG_VMA_SOFT_DIRTY | PTSCOPE_FLAG_HUGETLB)
 
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
-			 bool present, u64 val, pteval_t bits, unsigned long pfn);
+			 bool present, u64 val, u64 bits, unsigned long pfn);
 u32 ptscope_vma_flags(const struct vm_area_struct *vma);
 
 /* translate.c */
@@ -182,7 +182,6 @@ struct ptscope_kernel_entry {
 
 int ptscope_kernel_next(struct mm_struct *mm, unsigned int *index,
 			struct ptscope_kernel_entry *e);
-unsigned long ptscope_kernel_start(void);
 
 /* stats.c */
 struct seq_file;

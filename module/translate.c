@@ -11,6 +11,7 @@
 #include <linux/sched/mm.h>
 #include <uapi/linux/ptscope.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "ptscope.h"
 
@@ -49,23 +50,24 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 	if (pgd_none(pgd) || pgd_bad(pgd))
 		return stop(t, PTSCOPE_LEVEL_PGD, "entry is empty");
 
-	/* With 4 levels the P4D is the PGD entry itself, tested only here. */
+	/* A folded level is the entry above it, tested only here. */
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
-	if (pgtable_l5_enabled())
+	if (!mm_p4d_folded(mm))
 		note_level(t, PTSCOPE_LEVEL_P4D, p4dp, p4d_val(p4d));
 	if (p4d_none(p4d) || p4d_bad(p4d))
-		return stop(t, pgtable_l5_enabled() ? PTSCOPE_LEVEL_P4D : PTSCOPE_LEVEL_PGD,
+		return stop(t, mm_p4d_folded(mm) ? PTSCOPE_LEVEL_PGD : PTSCOPE_LEVEL_P4D,
 			    "entry is empty");
 
 	pudp = pud_offset(p4dp, addr);
 	pud = READ_ONCE(*pudp);
-	note_level(t, PTSCOPE_LEVEL_PUD, pudp, pud_val(pud));
+	if (!mm_pud_folded(mm))
+		note_level(t, PTSCOPE_LEVEL_PUD, pudp, pud_val(pud));
 	if (pud_none(pud))
 		return stop(t, PTSCOPE_LEVEL_PUD, "entry is empty");
 	if (pud_leaf(pud) || !ptscope_pud_present(pud)) {
 		ptscope_decode_leaf(leaf, PUD_SHIFT, ptscope_pud_present(pud), pud_val(pud),
-				    pud_flags(pud), pud_pfn(pud));
+				    ptscope_pud_bits(pud), pud_pfn(pud));
 		return;
 	}
 	if (pud_bad(pud))
@@ -88,7 +90,7 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 		return stop(t, PTSCOPE_LEVEL_PMD, "entry is empty");
 	if (pmd_leaf(pmd) || !pmd_present(pmd)) {
 		ptscope_decode_leaf(leaf, PMD_SHIFT, pmd_present(pmd), pmd_val(pmd),
-				    pmd_flags(pmd), pmd_pfn(pmd));
+				    ptscope_pmd_bits(pmd), pmd_pfn(pmd));
 		return;
 	}
 	if (pmd_bad(pmd))
@@ -99,7 +101,7 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 		return stop(t, PTSCOPE_LEVEL_PTE,
 			    "entry is empty: the page was never touched, or was freed");
 	ptscope_decode_leaf(leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
-			    pte_flags(pte), pte_pfn(pte));
+			    ptscope_pte_bits(pte), pte_pfn(pte));
 }
 
 /**

@@ -144,48 +144,6 @@ static int walk_resume(struct ptscope_walk *walk)
 	return walk_lock(walk);
 }
 
-/*
- * The bits decode_hw_flags() reads: two entries have equal flags exactly
- * when these bits are equal, which the fast paths compare undecoded.
- */
-#define PTSCOPE_DECODED_BITS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
-			      PTSCOPE_DIRTY_BITS | _PAGE_GLOBAL | _PAGE_NX | _PAGE_SOFT_DIRTY | \
-			      _PAGE_PROTNONE | _PAGE_UFFD_WP | _PAGE_PKEY_MASK)
-
-/*
- * The bits of an entry present to the kernel.  Without _PAGE_PRESENT it
- * is a PROT_NONE or NUMA-hinting entry, in which x86 reuses _PAGE_GLOBAL as
- * _PAGE_PROTNONE: dump_pagetables.c, too, reads GLOBAL only when present.
- */
-static __always_inline u32 decode_hw_flags(pteval_t bits)
-{
-	u32 flags = 0;
-
-	if (bits & _PAGE_PRESENT)
-		flags |= PTSCOPE_FLAG_PRESENT;
-	else
-		flags |= PTSCOPE_FLAG_PROTNONE;
-	if (bits & _PAGE_RW)
-		flags |= PTSCOPE_FLAG_WRITE;
-	if (bits & _PAGE_USER)
-		flags |= PTSCOPE_FLAG_USER;
-	if (bits & _PAGE_ACCESSED)
-		flags |= PTSCOPE_FLAG_ACCESSED;
-	if (bits & PTSCOPE_DIRTY_BITS)
-		flags |= PTSCOPE_FLAG_DIRTY;
-	if (ptscope_shadow_stack(bits))
-		flags |= PTSCOPE_FLAG_SHADOW_STACK;
-	if ((bits & (_PAGE_PRESENT | _PAGE_GLOBAL)) == (_PAGE_PRESENT | _PAGE_GLOBAL))
-		flags |= PTSCOPE_FLAG_GLOBAL;
-	if (bits & _PAGE_NX)
-		flags |= PTSCOPE_FLAG_NX;
-	if (bits & _PAGE_SOFT_DIRTY)
-		flags |= PTSCOPE_FLAG_SOFT_DIRTY;
-	if (bits & _PAGE_UFFD_WP)
-		flags |= PTSCOPE_FLAG_UFFD_WP;
-	return flags;
-}
-
 /* A PTE marker: no frame, only what the kernel noted in the entry. */
 static u32 decode_marker(swp_entry_t entry)
 {
@@ -204,9 +162,9 @@ static u32 decode_marker(swp_entry_t entry)
 }
 
 /*
- * A non-present, non-empty entry.  x86 encodes swap-type entries the same
- * way at every level (hugetlb reads PMD and PUD entries as pte_t too), so
- * the PMD and PUD cases come here as a pte_t.
+ * A non-present, non-empty entry.  x86 and arm64 encode swap-type entries
+ * the same way at every level (hugetlb reads PMD and PUD entries as pte_t
+ * too), so the PMD and PUD cases come here as a pte_t.
  */
 static void decode_nonpresent(pte_t pte, struct ptscope_run *leaf)
 {
@@ -257,7 +215,8 @@ static bool same_kind(const struct ptscope_run *run, const struct ptscope_run *l
 	       run->state == leaf->state && run->region == leaf->region &&
 	       run->pkey == leaf->pkey && run->mapcount == leaf->mapcount &&
 	       run->node == leaf->node && run->folio_order == leaf->folio_order &&
-	       run->backing == leaf->backing && run->folio_map == leaf->folio_map;
+	       run->backing == leaf->backing && run->folio_map == leaf->folio_map &&
+	       run->mem_type == leaf->mem_type;
 }
 
 static bool run_continues(const struct ptscope_run *run,
@@ -392,12 +351,13 @@ static bool note_frame(struct ptscope_walk *walk, const struct ptscope_run *leaf
  * @present: the level's own present test (present to the kernel: true for
  *	PROT_NONE entries too; pud_present() is not, see ptscope_pud_present())
  * @val: the raw entry
- * @bits: the entry's flag bits, from pte_flags()/pmd_flags()/pud_flags()
+ * @bits: the entry's attribute bits, from ptscope_pte_bits() and the like
+ *	(arch.h)
  * @pfn: from pte_pfn()/pmd_pfn()/pud_pfn(), which undo the L1TF inversion
  *	and the memory-encryption bit that masking the raw value would keep
  */
 void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
-			 bool present, u64 val, pteval_t bits, unsigned long pfn)
+			 bool present, u64 val, u64 bits, unsigned long pfn)
 {
 	/* The leaf may be a reused one: every field but the caller's is set. */
 	leaf->size = 1UL << shift;
@@ -413,12 +373,14 @@ void ptscope_decode_leaf(struct ptscope_run *leaf, unsigned int shift,
 	leaf->folio_order = 0;
 	leaf->backing = PTSCOPE_BACKING_UNKNOWN;
 	leaf->folio_map = PTSCOPE_FOLIO_MAP_NONE;
+	leaf->mem_type = PTSCOPE_MEM_TYPE_UNKNOWN;
 	leaf->pkey = 0;
 	if (present) {
 		leaf->state = PTSCOPE_STATE_PRESENT;
 		leaf->pa = PFN_PHYS(pfn);
-		leaf->flags |= decode_hw_flags(bits);
-		leaf->pkey = pte_flags_pkey(bits);
+		leaf->flags |= ptscope_arch_flags(bits);
+		leaf->pkey = ptscope_arch_pkey(bits);
+		leaf->mem_type = ptscope_arch_mem_type(bits);
 	} else {
 		decode_nonpresent(__pte(val), leaf);
 	}
@@ -464,7 +426,7 @@ static void trim_leaf(struct ptscope_run *leaf, u64 va)
  * whose first pages were already reported into one huge page.
  */
 static bool note_huge(struct ptscope_walk *walk, unsigned long addr,
-		      unsigned int shift, u64 val, pteval_t bits, unsigned long pfn,
+		      unsigned int shift, u64 val, u64 bits, unsigned long pfn,
 		      bool present, struct ptscope_run *out)
 {
 	struct ptscope_run leaf = {
@@ -502,7 +464,7 @@ static __always_inline bool extends_pending(const struct ptscope_walk *walk,
 	       run->state == PTSCOPE_STATE_PRESENT && run->page_shift == PAGE_SHIFT &&
 	       run->va + run->size == addr &&
 	       run->pa + run->size == PFN_PHYS(pte_pfn(pte)) &&
-	       (pte_flags(pte) & PTSCOPE_DECODED_BITS) == walk->pending_bits;
+	       ptscope_pte_bits(pte) == walk->pending_bits;
 }
 
 /*
@@ -516,7 +478,7 @@ static __always_inline bool extends_frames(const struct ptscope_walk *walk,
 
 	return walk->nr_frames && !walk->frame_info && pte_present(pte) &&
 	       run->va + run->size == addr &&
-	       (pte_flags(pte) & PTSCOPE_DECODED_BITS) == walk->pending_bits;
+	       ptscope_pte_bits(pte) == walk->pending_bits;
 }
 
 /*
@@ -562,7 +524,7 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 		}
 		leaf.va = addr;
 		ptscope_decode_leaf(&leaf, PAGE_SHIFT, pte_present(pte), pte_val(pte),
-				    pte_flags(pte), pte_pfn(pte));
+				    ptscope_pte_bits(pte), pte_pfn(pte));
 		if (walk->frame_info && leaf.state == PTSCOPE_STATE_PRESENT)
 			leaf_frame_info(walk, &leaf, pte_pfn(pte));
 		if (joins_frames(walk, &leaf))
@@ -570,7 +532,7 @@ static bool walk_pte_range(struct ptscope_walk *walk, struct ptscope_run *out)
 		else
 			done = note_leaf(walk, &leaf, out);
 		/* The leaf is in the pending run now, whose bits the fast paths compare. */
-		walk->pending_bits = pte_flags(pte) & PTSCOPE_DECODED_BITS;
+		walk->pending_bits = ptscope_pte_bits(pte);
 	}
 	rcu_read_unlock();
 	walk->addr = addr;
@@ -660,7 +622,8 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 	}
 	if (pud_leaf(pud) || !ptscope_pud_present(pud))
 		return note_huge(walk, addr, PUD_SHIFT, pud_val(pud),
-				 pud_flags(pud), pud_pfn(pud), ptscope_pud_present(pud), out);
+				 ptscope_pud_bits(pud), pud_pfn(pud), ptscope_pud_present(pud),
+				 out);
 	if (pud_bad(pud)) {
 		walk->addr = pud_addr_end(addr, end);
 		goto skipped;
@@ -675,7 +638,7 @@ static bool walk_range(struct ptscope_walk *walk, unsigned long end,
 	}
 	if (pmd_leaf(pmd) || !pmd_present(pmd))
 		return note_huge(walk, addr, PMD_SHIFT, pmd_val(pmd),
-				 pmd_flags(pmd), pmd_pfn(pmd), pmd_present(pmd), out);
+				 ptscope_pmd_bits(pmd), pmd_pfn(pmd), pmd_present(pmd), out);
 	if (pmd_bad(pmd)) {
 		walk->addr = pmd_addr_end(addr, end);
 		goto skipped;

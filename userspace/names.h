@@ -38,6 +38,6 @@ const char *backing_name(uint32_t backing);
 /* enum ptscope_folio_map: "aligned", "unaligned", "partial", "-" */
 const char *folio_map_name(uint32_t folio_map);
 
-#define MAX_FLAG_NAMES 16
+#define MAX_FLAG_NAMES 32
 
 #endif

@@ -202,7 +202,7 @@ static const char *const state_names[] = {
 static const char *const flag_names[] = {
 	"present", "write", "user", "accessed", "dirty", "global", "nx", "huge",
 	"soft-dirty", "protnone", "uffd-wp", "vma-soft-dirty", "poisoned", "guard", "hugetlb",
-	"shadow-stack",
+	"shadow-stack", "contiguous", "guarded",
 };
 
 static const char *const backing_names[] = {
@@ -482,7 +482,7 @@ struct vma {
 	unsigned long rss, anon_huge, swap, locked, hugetlb, kernel_page;
 	unsigned long pkey;	/* ProtectionKey, where the CPU has them */
 	long ksm;		/* KSM, kB (6.6+); -1 where smaps has no such line */
-	bool soft_dirty, hugetlb_vma, mlocked, shadow_stack;
+	bool soft_dirty, hugetlb_vma, mlocked, shadow_stack, mte;
 };
 
 static int read_smaps(pid_t pid, struct vma **vmas)
@@ -526,6 +526,7 @@ static int read_smaps(pid_t pid, struct vma **vmas)
 			v->hugetlb_vma = strstr(line, " ht");
 			v->mlocked = strstr(line, " lo");
 			v->shadow_stack = strstr(line, " ss");
+			v->mte = strstr(line, " mt");
 			continue;
 		}
 		if (sscanf(line, "ProtectionKey: %lu", &kb) == 1)
@@ -815,6 +816,11 @@ static void check_vma(struct tally *t, pid_t pid, const struct vma *v,
 		/* kpageflags, kpagecount */
 		if (is_present) {
 			kf = read_u64_at(kflags, p.pa / PAGE_SZ);
+			/* RAM is mapped write-back; with PROT_MTE, tagged (arm64). */
+			if (!(kf & (1ULL << KPF_NOPAGE)))
+				SAME(t, "memory type of RAM (smaps mt)", va, run->mem_type,
+				     v->mte ? PTSCOPE_MEM_TYPE_TAGGED :
+					      PTSCOPE_MEM_TYPE_WRITE_BACK);
 			if (!(kf & (1ULL << KPF_NOPAGE)) && !(kf & (1ULL << KPF_ZERO_PAGE)))
 				SAME(t, "kpagecount of a mapped frame", va,
 				     read_u64_at(kcount, p.pa / PAGE_SZ) > 0, 1);

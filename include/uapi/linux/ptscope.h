@@ -212,6 +212,11 @@ enum ptscope_state {
  *	pages smaps counts apart from Rss and Pss
  * @PTSCOPE_FLAG_SHADOW_STACK: an x86 shadow-stack page (Write=0, Dirty=1 on
  *	a CPU with user shadow stacks, 6.6+; smaps shows its VMA as "ss")
+ * @PTSCOPE_FLAG_CONT: arm64: one of a block of entries (16 of 4 KiB, 128
+ *	of 16 KiB, 32 of 64 KiB pages) that map contiguous memory with the
+ *	same attributes, which the TLB may hold as one (the contiguous bit)
+ * @PTSCOPE_FLAG_GUARDED: arm64: a BTI guarded page, whose indirect branches
+ *	must land on BTI instructions (the GP bit)
  */
 enum ptscope_flag {
 	PTSCOPE_FLAG_PRESENT = 1 << 0,
@@ -230,6 +235,51 @@ enum ptscope_flag {
 	PTSCOPE_FLAG_GUARD = 1 << 13,
 	PTSCOPE_FLAG_HUGETLB = 1 << 14,
 	PTSCOPE_FLAG_SHADOW_STACK = 1 << 15,
+	PTSCOPE_FLAG_CONT = 1 << 16,
+	PTSCOPE_FLAG_GUARDED = 1 << 17,
+};
+
+/**
+ * enum ptscope_mem_type - the memory type of a present entry: how the CPU
+ *	caches and orders accesses through it (x86: the PAT entry its PAT,
+ *	PCD and PWT bits select; arm64: the MAIR_EL1 attribute its AttrIndx
+ *	selects)
+ *
+ * @PTSCOPE_MEM_TYPE_UNKNOWN: not present, or a type ptscope does not know
+ * @PTSCOPE_MEM_TYPE_WRITE_BACK: normal cached memory
+ * @PTSCOPE_MEM_TYPE_WRITE_THROUGH: x86 WT
+ * @PTSCOPE_MEM_TYPE_WRITE_COMBINING: x86 WC (frame buffers)
+ * @PTSCOPE_MEM_TYPE_UNCACHED: x86 UC and UC- (device registers)
+ * @PTSCOPE_MEM_TYPE_WRITE_PROTECT: x86 WP
+ * @PTSCOPE_MEM_TYPE_NON_CACHEABLE: arm64 Normal non-cacheable
+ * @PTSCOPE_MEM_TYPE_DEVICE: arm64 Device-nGnRnE or Device-nGnRE
+ * @PTSCOPE_MEM_TYPE_TAGGED: arm64 Normal write-back with MTE allocation
+ *	tags (PROT_MTE; smaps shows its VMA as "mt")
+ */
+enum ptscope_mem_type {
+	PTSCOPE_MEM_TYPE_UNKNOWN,
+	PTSCOPE_MEM_TYPE_WRITE_BACK,
+	PTSCOPE_MEM_TYPE_WRITE_THROUGH,
+	PTSCOPE_MEM_TYPE_WRITE_COMBINING,
+	PTSCOPE_MEM_TYPE_UNCACHED,
+	PTSCOPE_MEM_TYPE_WRITE_PROTECT,
+	PTSCOPE_MEM_TYPE_NON_CACHEABLE,
+	PTSCOPE_MEM_TYPE_DEVICE,
+	PTSCOPE_MEM_TYPE_TAGGED,
+
+	__PTSCOPE_MEM_TYPE_MAX
+};
+
+/**
+ * enum ptscope_arch - the architecture whose page tables answered
+ *	(PTSCOPE_A_ARCH)
+ */
+enum ptscope_arch {
+	PTSCOPE_ARCH_UNKNOWN,
+	PTSCOPE_ARCH_X86_64,
+	PTSCOPE_ARCH_ARM64,
+
+	__PTSCOPE_ARCH_MAX
 };
 
 /**
@@ -289,6 +339,10 @@ enum ptscope_level {
  * @PTSCOPE_A_TABLES: nest, enum ptscope_tables_attr: MAP_GET with
  *	PTSCOPE_A_FRAME_INFO, after the last run: the page tables the walk
  *	went through
+ * @PTSCOPE_A_ARCH: u32, enum ptscope_arch: REGIONS_GET, MAP_GET replies
+ * @PTSCOPE_A_PAGE_SHIFT: u32, REGIONS_GET, MAP_GET replies: log2 of the
+ *	base page's bytes (12, 14 or 16), the unit of resident and swapped
+ *	page counts
  */
 enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
@@ -314,6 +368,8 @@ enum ptscope_attr {
 	PTSCOPE_A_FRAMES,
 	PTSCOPE_A_FRAME_INFO,
 	PTSCOPE_A_TABLES,
+	PTSCOPE_A_ARCH,
+	PTSCOPE_A_PAGE_SHIFT,
 
 	__PTSCOPE_A_MAX
 };
@@ -372,6 +428,7 @@ enum ptscope_vma_attr {
  * @pkey: the x86 memory protection key of the entry (0 without PKU)
  * @folio_map: frame info: enum ptscope_folio_map, how this VMA maps the
  *	rest of a folio of more than one page
+ * @mem_type: enum ptscope_mem_type of a present entry, else 0
  *
  * Frame info (MAP_GET with PTSCOPE_A_FRAME_INFO, and TRANSLATE) is read
  * from the frame's struct page without holding a reference, as
@@ -404,7 +461,8 @@ struct ptscope_run {
 	__u8 backing;
 	__u8 pkey;
 	__u8 folio_map;
-	__u8 __pad[6];
+	__u8 mem_type;
+	__u8 __pad[5];
 };
 
 #define PTSCOPE_NODE_NONE 0xffff
