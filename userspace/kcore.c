@@ -31,7 +31,7 @@ int kcore_open(struct kcore *k)
 		goto bad;
 	for (i = 0; i < eh.e_phnum; i++) {
 		/* vmalloc, modules and the like have no physical address: -1. */
-		if (ph[i].p_type != PT_LOAD || ph[i].p_paddr == (Elf64_Addr)-1)
+		if (ph[i].p_type != PT_LOAD || ph[i].p_paddr == ~(Elf64_Addr)0)
 			continue;
 		k->seg[k->n++] = (struct kcore_segment){
 			.va = ph[i].p_vaddr, .pa = ph[i].p_paddr, .size = ph[i].p_memsz,

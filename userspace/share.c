@@ -175,7 +175,8 @@ static int read_process(struct ptscope_nl *nl, struct share *s, uint32_t index, 
 	int attempt, ret = SHARE_CHANGED;
 
 	memcpy(alone, s->alone_bytes, sizeof(alone));
-	p->first = p->end = s->nrefs;
+	p->first = s->nrefs;
+	p->end = s->nrefs;
 	for (attempt = 0; attempt < ATTEMPTS && ret == SHARE_CHANGED; attempt++) {
 		if (attempt)
 			forget(s, p, alone, &private);

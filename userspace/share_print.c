@@ -40,7 +40,8 @@ static void print_processes(const struct share *s)
 	struct figures total = {};
 	size_t i;
 
-	out_text("    PID COMM                   RSS        PSS        USS       SWAP    HUGETLB  (kB)\n");
+	out_text("    PID COMM                   RSS        PSS        USS       SWAP    HUGETLB");
+	out_text("  (kB)\n");
 	out_open_array("processes");
 	for (i = 0; i < s->nprocs; i++) {
 		const struct share_proc *p = &s->procs[i];
@@ -87,8 +88,8 @@ static void print_sharers(const struct share *s)
 {
 	uint32_t k;
 
-	out_text("\nPROCESSES     FRAMES         kB  (frames by how many of the %u processes map them)\n",
-		 s->count[SHARE_READ]);
+	out_text("\nPROCESSES     FRAMES         kB");
+	out_text("  (frames by how many of the %u processes map them)\n", s->count[SHARE_READ]);
 	out_open_array("sharing");
 	for (k = 1; k <= s->nprocs; k++) {
 		uint64_t frames = s->frames_by_sharers[k];
@@ -108,7 +109,8 @@ static void print_regions(const struct share *s)
 {
 	unsigned int r;
 
-	out_text("\nREGION     SHARED      ALONE  (kB mapped: shared, the frame is another's too)\n");
+	out_text("\nREGION     SHARED      ALONE");
+	out_text("  (kB mapped: shared, the frame is another's too)\n");
 	out_open_object("regions");
 	for (r = 0; r < __PTSCOPE_REGION_MAX; r++) {
 		if (!s->shared_bytes[r] && !s->alone_bytes[r])
@@ -170,7 +172,8 @@ static void print_forks(const struct share *s)
 		if (c->parent < 0)
 			continue;
 		if (!any)
-			out_text("\n PARENT   CHILD  SHARED_kB COW_BROKEN_kB  (anonymous pages at the same address)\n");
+			out_text("\n PARENT   CHILD  SHARED_kB COW_BROKEN_kB%s\n",
+				 "  (anonymous pages at the same address)");
 		any = true;
 		out_open_object(NULL);
 		out_uint("parent", "%7" PRIu64, s->procs[c->parent].pid);

@@ -236,14 +236,14 @@ static int kernel_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* x86-64 entry bits */
-#define E_PRESENT	(1ULL << 0)
-#define E_WRITE		(1ULL << 1)
-#define E_USER		(1ULL << 2)
-#define E_ACCESSED	(1ULL << 5)
-#define E_DIRTY		(1ULL << 6)
-#define E_HUGE		(1ULL << 7)
-#define E_GLOBAL	(1ULL << 8)
-#define E_NX		(1ULL << 63)
+#define E_PRESENT	0x1ULL
+#define E_WRITE		0x2ULL
+#define E_USER		0x4ULL
+#define E_ACCESSED	0x20ULL
+#define E_DIRTY		0x40ULL
+#define E_HUGE		0x80ULL
+#define E_GLOBAL	0x100ULL
+#define E_NX		0x8000000000000000ULL
 #define E_PFN_MASK	0x000ffffffffff000ULL
 
 static uint32_t kernel_flags(uint64_t e, bool huge)
@@ -287,7 +287,7 @@ static void print_kernel_row(const struct kcore *k, const struct kernel_entries 
 	const struct kernel_entry *top = NULL;
 	const char *flags[MAX_FLAG_NAMES];
 	uint64_t page_size, leaf;
-	unsigned int i;
+	unsigned int i, nflags;
 	char buf[24];
 
 	for (i = 0; i < ke->n; i++)
@@ -305,8 +305,8 @@ static void print_kernel_row(const struct kcore *k, const struct kernel_entries 
 		out_string(NULL, " %-4s", page_size_name(page_size, buf));
 		out_hex("entry", "", leaf);
 		out_text(" %-6s %-9s %-6s %8s", "kernel", "present", "-", "-");
-		out_string_list("flags", " %s", flags, flag_names(kernel_flags(leaf, page_size > 4096),
-								  flags));
+		nflags = flag_names(kernel_flags(leaf, page_size > 4096), flags);
+		out_string_list("flags", " %s", flags, nflags);
 	} else {
 		out_null("page_size", " %-4s");
 		out_text(" %-6s %-9s %-6s %8s", "kernel", "-", "-", "-");
@@ -402,7 +402,8 @@ int who_main(const struct cmd_args *args)
 	out_uint("not_permitted", ", %" PRIu64 " not permitted", w.denied);
 	out_uint("no_address_space", ", %" PRIu64 " without an address space)\n", w.no_mm);
 	out_close_object();
-	out_text("    PID COMM            VA               PA                   SIZE PAGE REGION STATE     BACKING MAPCOUNT FLAGS PATH\n");
+	out_text("    PID COMM            VA               PA                   SIZE PAGE");
+	out_text(" REGION STATE     BACKING MAPCOUNT FLAGS PATH\n");
 	out_open_array("mappings");
 	for (i = 0; i < w.n; i++) {
 		if (w.hits[i].pid != vmas_pid) {

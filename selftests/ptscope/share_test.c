@@ -439,8 +439,8 @@ static void ksm_target_stop(struct ksm_target *t)
 	waitpid(t->pid, NULL, 0);
 }
 
-/* who -j @pa: the rows of @pid, and every process row. */
-static char *who(uint64_t pa)
+/* ptscope who -j @pa's output. */
+static char *who_maps(uint64_t pa)
 {
 	char cmd[64];
 
@@ -501,7 +501,7 @@ TEST(ksm_merged_pages_are_one_frame_of_both)
 	compare_rollup(_metadata, out, b);
 	free(out);
 
-	out = who(PM_PFN(ea) << 12);
+	out = who_maps(PM_PFN(ea) << 12);
 	ASSERT_NE(NULL, out);
 	kernel = strstr(out, "\"kernel\":");
 	snprintf(key, sizeof(key), "{\"pid\":%d,", a);
@@ -528,7 +528,7 @@ TEST(who_finds_every_mapping_of_a_libc_frame)
 	e = pagemap_entry(a.pid, a.printf_va);
 	ASSERT_TRUE(e & PM_PRESENT);
 	ASSERT_EQ(PM_PFN(e), PM_PFN(pagemap_entry(b.pid, b.printf_va)));
-	out = who((PM_PFN(e) << 12) | (a.printf_va & (PAGE_SZ - 1)));
+	out = who_maps((PM_PFN(e) << 12) | (a.printf_va & (PAGE_SZ - 1)));
 	ASSERT_NE(NULL, out);
 	kernel = strstr(out, "\"kernel\":");
 	/* Each at its own address, printf's byte, in libc. */
@@ -562,7 +562,7 @@ TEST(who_follows_a_copy_on_write_frame)
 	fork_pair_freeze(&f);
 	pfn = PM_PFN(pagemap_entry(f.parent, f.va));
 	ASSERT_NE(0, pfn);
-	out = who(pfn << 12);
+	out = who_maps(pfn << 12);
 	ASSERT_NE(NULL, out);
 	kernel = strstr(out, "\"kernel\":");
 	snprintf(key, sizeof(key), "\"va\":\"0x%lx\"", f.va);
@@ -575,14 +575,14 @@ TEST(who_follows_a_copy_on_write_frame)
 
 	/* The child wrote: it has a copy, the parent alone the old frame. */
 	ASSERT_EQ(0, fork_pair_write(&f));
-	out = who(pfn << 12);
+	out = who_maps(pfn << 12);
 	ASSERT_NE(NULL, out);
 	kernel = strstr(out, "\"kernel\":");
 	snprintf(key, sizeof(key), "{\"pid\":%d,", f.parent);
 	EXPECT_EQ(1, count(out, kernel, "{\"pid\":")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, key));
 	free(out);
-	out = who(PM_PFN(pagemap_entry(f.child, f.va)) << 12);
+	out = who_maps(PM_PFN(pagemap_entry(f.child, f.va)) << 12);
 	ASSERT_NE(NULL, out);
 	kernel = strstr(out, "\"kernel\":");
 	snprintf(key, sizeof(key), "{\"pid\":%d,", f.child);
@@ -604,7 +604,8 @@ static int kcore_peek(unsigned long va, void *buf, size_t len)
 	for (i = 0; i < eh.e_phnum; i++) {
 		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) != sizeof(ph))
 			break;
-		if (ph.p_type == PT_LOAD && va >= ph.p_vaddr && va + len <= ph.p_vaddr + ph.p_memsz) {
+		if (ph.p_type == PT_LOAD && va >= ph.p_vaddr &&
+		    va + len <= ph.p_vaddr + ph.p_memsz) {
 			ret = pread(fd, buf, len, ph.p_offset + va - ph.p_vaddr) == (ssize_t)len ?
 			      0 : -1;
 			break;
@@ -642,6 +643,7 @@ TEST(who_finds_a_page_table_in_the_direct_map)
 	unsigned long va = (unsigned long)&va, table = 0, entry = 0, base, at, got;
 	char cmd[96], *out, *p;
 	unsigned int index = 0;
+	int n;
 
 	if (access("/proc/kcore", R_OK))
 		SKIP(return, "no /proc/kcore in this kernel");
@@ -651,11 +653,12 @@ TEST(who_finds_a_page_table_in_the_direct_map)
 	ASSERT_NE(NULL, out);
 	p = strstr(out, "{\"level\":\"pte\",");
 	ASSERT_NE(NULL, p) TH_LOG("%s", out);
-	ASSERT_EQ(3, sscanf(p, "{\"level\":\"pte\",\"index\":%u,\"entry\":\"%lx\",\"table\":\"%lx\"",
-			    &index, &entry, &table)) TH_LOG("%s", out);
+	n = sscanf(p, "{\"level\":\"pte\",\"index\":%u,\"entry\":\"%lx\",\"table\":\"%lx\"",
+		   &index, &entry, &table);
+	ASSERT_EQ(3, n) TH_LOG("%s", out);
 	free(out);
 
-	out = who(table);
+	out = who_maps(table);
 	ASSERT_NE(NULL, out);
 	p = strstr(out, "\"kernel\":");
 	ASSERT_NE(NULL, p) TH_LOG("%s", out);
@@ -664,7 +667,8 @@ TEST(who_finds_a_page_table_in_the_direct_map)
 	ASSERT_NE(NULL, p) TH_LOG("%s", out);
 	while (p > out && strncmp(p, "{\"va\":\"", 7))
 		p--;
-	ASSERT_EQ(1, sscanf(p, "{\"va\":\"%lx\"", &at));
+	n = sscanf(p, "{\"va\":\"%lx\"", &at);
+	ASSERT_EQ(1, n);
 	base = page_offset_base();
 	ksft_print_msg("PTE table 0x%lx: direct map 0x%lx, page_offset_base 0x%lx\n", table, at,
 		       base);
