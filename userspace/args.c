@@ -34,6 +34,7 @@ static const struct {
 	  .flag = offsetof(struct cmd_args, by_address) },
 	{ .name = "extended", .option = OPT_EXTENDED,
 	  .flag = offsetof(struct cmd_args, extended) },
+	{ .name = "all", .option = OPT_ALL, .flag = offsetof(struct cmd_args, all) },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -129,10 +129,16 @@ struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t
 }
 
 static const char *error_context;
+static bool errors_quiet;
 
 void ptscope_error_context(const char *context)
 {
 	error_context = context;
+}
+
+void ptscope_errors_quiet(bool quiet)
+{
+	errors_quiet = quiet;
 }
 
 /*
@@ -145,6 +151,9 @@ static int report_error(const struct nlmsghdr *nlh, int error, size_t offset)
 	const struct nlattr *attr;
 	uint32_t missing = 0;
 
+	errno = -error;
+	if (errors_quiet)
+		return MNL_CB_ERROR;
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
 		mnl_attr_for_each(attr, nlh, offset) {
 			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
@@ -194,6 +203,11 @@ static bool dump_interrupted;
 bool ptscope_dump_interrupted(void)
 {
 	return dump_interrupted;
+}
+
+void ptscope_dump_interrupted_clear(void)
+{
+	dump_interrupted = false;
 }
 
 /*
@@ -358,19 +372,28 @@ const char *attr_str(const struct nlattr *attr)
 	       mnl_attr_get_str(attr) : "";
 }
 
+int ptscope_nl_query(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags,
+		     void (*put)(struct nlmsghdr *nlh, void *arg), void *arg, mnl_cb_t cb,
+		     void *data)
+{
+	struct nlmsghdr *nlh = ptscope_nl_request(nl, cmd, flags);
+
+	put(nlh, arg);
+	return run(nl, nlh, cb, data);
+}
+
 int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
 		  void *arg, mnl_cb_t cb, void *data)
 {
 	struct ptscope_nl nl;
-	struct nlmsghdr *nlh;
-	int ret;
+	int ret, err;
 
 	if (ptscope_nl_open(&nl))
 		return -1;
-	nlh = ptscope_nl_request(&nl, cmd, flags);
-	put(nlh, arg);
-	ret = run(&nl, nlh, cb, data);
+	ret = ptscope_nl_query(&nl, cmd, flags, put, arg, cb, data);
+	err = errno;
 	ptscope_nl_close(&nl);
+	errno = err;
 	return ret;
 }
 

@@ -2,6 +2,7 @@
 #ifndef PTSCOPE_NL_H
 #define PTSCOPE_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -38,6 +39,20 @@ struct nlmsghdr *ptscope_nl_request(struct ptscope_nl *nl, uint8_t cmd, uint16_t
 int ptscope_query(uint8_t cmd, uint16_t flags, void (*put)(struct nlmsghdr *nlh, void *arg),
 		  void *arg, mnl_cb_t cb, void *data);
 /*
+ * The same on the open socket @nl, so that a command asking about many
+ * processes resolves the family once.  errno is the kernel's error after
+ * a failure.
+ */
+int ptscope_nl_query(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags,
+		     void (*put)(struct nlmsghdr *nlh, void *arg), void *arg, mnl_cb_t cb,
+		     void *data);
+/*
+ * Keep the kernel's errors off stderr (errno still says which): a command
+ * that reads every process expects some to be kernel threads or gone, and
+ * counts them instead.
+ */
+void ptscope_errors_quiet(bool quiet);
+/*
  * What the kernel's errors printed from now on are about, e.g. "B (pid
  * 42)": "ptscope: B (pid 42): <message>".  NULL: nothing.  @context is
  * not copied.
@@ -48,6 +63,8 @@ void ptscope_put_pid(struct nlmsghdr *nlh, void *pid);
 
 /* A dump so far had NLM_F_DUMP_INTR: the target changed while it was read. */
 bool ptscope_dump_interrupted(void);
+/* Forget it: the next dumps are about another process. */
+void ptscope_dump_interrupted_clear(void);
 
 /* Attributes of a reply message (after its genl header), or of a nest. */
 void ptscope_nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, unsigned int max);

@@ -139,30 +139,80 @@ int resolve_proc(const char *word, uint32_t *pid)
 	return ret;
 }
 
-int show_processes(const struct cmd_args *args, proc_show_fn show, void *arg)
+/* Every process @args names; *@several: the command line could name more than one. */
+static int resolve_all(const struct cmd_args *args, struct pid_list *list, bool *several)
 {
-	struct pid_list list = {};
-	bool several = args->nargs > 1;
 	unsigned int i, before;
 	int ret = 0, r;
 
+	*several = args->nargs > 1;
 	for (i = 0; i < args->nargs; i++) {
-		before = list.n;
-		r = resolve(args->args[i], &list);
+		before = list->n;
+		r = resolve(args->args[i], list);
 		if (!r && !is_pid(args->args[i]) && strcmp(args->args[i], "self")) {
-			several = true;
-			if (list.n == before) {
+			*several = true;
+			if (list->n == before) {
 				fprintf(stderr, "%s: no process named `%s'\n", PROG_NAME,
 					args->args[i]);
 				r = 1;
 			}
 		}
-		if (r == 2) {
-			free(list.pids);
+		if (r == 2)
 			return 2;
-		}
 		if (r > ret)
 			ret = r;
+	}
+	return ret;
+}
+
+int resolve_processes(const struct cmd_args *args, uint32_t **pids, unsigned int *n)
+{
+	struct pid_list list = {};
+	bool several;
+	int ret = resolve_all(args, &list, &several);
+
+	if (ret == 2) {
+		free(list.pids);
+		return 2;
+	}
+	*pids = list.pids;
+	*n = list.n;
+	return ret;
+}
+
+int all_processes(uint32_t **pids, unsigned int *n)
+{
+	struct pid_list list = {};
+	struct dirent *e;
+	DIR *dir = opendir("/proc");
+
+	if (!dir) {
+		fprintf(stderr, "%s: /proc: %s\n", PROG_NAME, strerror(errno));
+		return 1;
+	}
+	while ((e = readdir(dir)))
+		if (is_pid(e->d_name) && pid_list_add(&list, strtoul(e->d_name, NULL, 10))) {
+			closedir(dir);
+			free(list.pids);
+			return 1;
+		}
+	closedir(dir);
+	*pids = list.pids;
+	*n = list.n;
+	return 0;
+}
+
+int show_processes(const struct cmd_args *args, proc_show_fn show, void *arg)
+{
+	struct pid_list list = {};
+	unsigned int i;
+	bool several;
+	int ret, r;
+
+	ret = resolve_all(args, &list, &several);
+	if (ret == 2) {
+		free(list.pids);
+		return 2;
 	}
 	out_init(args->json);
 	if (several)

@@ -81,6 +81,31 @@ static const struct subcommand subcommands[] = {
 	  "                       or vdso\n"
 	  "  --format prometheus  the text format of Prometheus and node_exporter's\n"
 	  "                       textfile collector, one family per figure\n" },
+	{ "share", share_main, OPT_REGION | OPT_FORMAT | OPT_ALL, 0, ARGS_MANY,
+	  "[-j] [-p] [--region REGION] [--format prometheus] PROC... | --all",
+	  "Shows which frames processes share, and each one's Rss, Pss and Uss",
+	  "For each process its Rss, Pss and Uss (as smaps_rollup counts them), then\n"
+	  "the frames by how many of the processes map them, the memory of each region\n"
+	  "that is shared or alone, the files whose frames are shared most, and for each\n"
+	  "fork child read with its parent, its anonymous pages still shared with the\n"
+	  "parent and those copied since (copy-on-write broken).  A process that exits\n"
+	  "or whose VMAs change while it is read is reported, not counted; one the\n"
+	  "caller may not read is counted and skipped.  Memory: 16 bytes per page\n"
+	  "mapped more than once.  See ptscope(8).\n\n" PROC_HELP "\n"
+	  "Options:\n"
+	  "  --all                every process on the machine\n"
+	  "  --region REGION      only REGION: code, data, heap, shlib, mmap, stack\n"
+	  "                       or vdso\n"
+	  "  --format prometheus  the text format of Prometheus and node_exporter's\n"
+	  "                       textfile collector\n" },
+	{ "who", who_main, 0, 1, 1, "[-j] [-p] PA[-END]",
+	  "Finds every mapping of a physical address, in every process and the kernel",
+	  "Every process's mappings of the physical address PA (or of [PA, END)), with\n"
+	  "the virtual address, region, file, page size, state and flags of each and\n"
+	  "what the frame is; then where the kernel maps it: the direct map (and the\n"
+	  "kernel-text mapping of the kernel's own image), read through /proc/kcore.\n"
+	  "Addresses are hex, with or without 0x.\n\n"
+	  "Options:\n" },
 	{ "version", version_main, 0, 0, 0, "[-j] [-p]",
 	  "Shows the client's and the module's versions",
 	  "The client's version, the loaded module's and the netlink family's.\n\n"

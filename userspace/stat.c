@@ -6,12 +6,7 @@
  * dump with frame info, which holds the target's mmap_lock a few thousand
  * entries at a time where smaps_rollup holds it for the whole walk.
  *
- * The accounting follows smaps_account() (fs/proc/task_mmu.c): a page
- * mapped once is private, its whole size in Pss; a page mapped n times
- * adds 1/n of it, in the same fixed point (PSS_SHIFT); pages without a
- * struct page the kernel counts (the zero pages, PFN maps) are not
- * resident; hugetlb pages are counted apart; entries that name a frame
- * but are not present (migration) are resident and shared.
+ * The accounting is smaps_rollup's (rollup.c).
  */
 
 #include <inttypes.h>
@@ -22,27 +17,17 @@
 #include <linux/ptscope.h>
 #include <ptscope_names.h>
 
+#include "framedump.h"
 #include "names.h"
-#include "nl.h"
 #include "output.h"
+#include "prometheus.h"
+#include "rollup.h"
 #include "subcommands.h"
 
-#define PSS_SHIFT 12
 #define MAX_NODES 1024
 #define MAX_ORDER_SEEN 32
 
-enum kind { KIND_ANON, KIND_FILE, KIND_SHMEM, __KINDS };
-
-static const char *const kind_names[] = { "anon", "file", "shmem" };
-
-/* Bytes, except pss: bytes << PSS_SHIFT, summed as smaps sums it. */
-struct figures {
-	uint64_t rss[__KINDS], pss[__KINDS], uss[__KINDS];
-	uint64_t swap, hugetlb;
-};
-
 struct stat_ctx {
-	bool header;
 	uint32_t pid;
 	char comm[32];
 	struct figures region[__PTSCOPE_REGION_MAX];
@@ -54,56 +39,13 @@ struct stat_ctx {
 	bool have_tables;
 };
 
-static int kind_of(uint8_t backing)
+static void account(const struct ptscope_run *run, void *arg)
 {
-	switch (backing) {
-	case PTSCOPE_BACKING_ANON:
-	case PTSCOPE_BACKING_KSM:
-		return KIND_ANON;
-	case PTSCOPE_BACKING_SHMEM:
-		return KIND_SHMEM;
-	case PTSCOPE_BACKING_FILE:
-	case PTSCOPE_BACKING_KERNEL:
-		return KIND_FILE;
-	default:
-		return -1;	/* no struct page smaps counts */
-	}
-}
-
-static void account(struct stat_ctx *ctx, const struct ptscope_run *run)
-{
+	struct stat_ctx *ctx = arg;
 	struct figures *f = &ctx->region[run->region < __PTSCOPE_REGION_MAX ? run->region : 0];
-	uint64_t pages = run->size >> 12, pss;
-	int kind;
 
-	if (run->state == PTSCOPE_STATE_SWAP) {
-		f->swap += run->size;
+	if (!rollup_account(f, run))
 		return;
-	}
-	if (run->flags & PTSCOPE_FLAG_HUGETLB) {
-		if (ptscope_state_has_frame(run->state))
-			f->hugetlb += run->size;
-		return;
-	}
-	if (run->state != PTSCOPE_STATE_PRESENT) {
-		/* Migration and the like: resident, shared, of no known kind. */
-		if (ptscope_state_has_frame(run->state)) {
-			f->rss[KIND_ANON] += run->size;
-			f->pss[KIND_ANON] += run->size << PSS_SHIFT;
-		}
-		return;
-	}
-	kind = kind_of(run->backing);
-	if (kind < 0)
-		return;
-	f->rss[kind] += run->size;
-	if (run->mapcount < 2) {
-		f->uss[kind] += run->size;
-		pss = run->size << PSS_SHIFT;
-	} else {
-		pss = pages * ((4096ULL << PSS_SHIFT) / run->mapcount);
-	}
-	f->pss[kind] += pss;
 	ctx->by_page_shift[run->page_shift & 63] += run->size;
 	if (run->folio_order < MAX_ORDER_SEEN)
 		ctx->by_folio_order[run->folio_order] += run->size;
@@ -111,76 +53,16 @@ static void account(struct stat_ctx *ctx, const struct ptscope_run *run)
 		ctx->by_node[run->node] += run->size;
 }
 
-static int stat_cb(const struct nlmsghdr *nlh, void *data)
+static void read_tables(const struct nlattr *nest, void *arg)
 {
-	const struct nlattr *tb[PTSCOPE_A_MAX + 1], *attr;
-	struct stat_ctx *ctx = data;
-	const struct ptscope_run *run;
-	struct ptscope_runs runs;
+	const struct nlattr *t[__PTSCOPE_TABLES_A_MAX];
+	struct stat_ctx *ctx = arg;
+	int i;
 
-	if (!ctx->header) {
-		ctx->header = true;
-		ptscope_nl_attrs(nlh, tb, PTSCOPE_A_MAX);
-		ctx->pid = attr_u32(tb[PTSCOPE_A_PID]);
-		snprintf(ctx->comm, sizeof(ctx->comm), "%s", attr_str(tb[PTSCOPE_A_COMM]));
-	}
-	ptscope_runs_init(&runs, nlh);
-	while ((run = ptscope_runs_next(&runs)))
-		account(ctx, run);
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		const struct nlattr *t[__PTSCOPE_TABLES_A_MAX];
-		int i;
-
-		if (mnl_attr_get_type(attr) != PTSCOPE_A_TABLES)
-			continue;
-		ptscope_nl_nested(attr, t, __PTSCOPE_TABLES_A_MAX - 1);
-		for (i = PTSCOPE_TABLES_A_PTE; i < __PTSCOPE_TABLES_A_MAX; i++)
-			ctx->tables[i] = attr_u64(t[i]);
-		ctx->have_tables = true;
-	}
-	if (runs.malformed) {
-		fprintf(stderr, "%s: the module sent a malformed frames record\n", PROG_NAME);
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
-}
-
-struct stat_request {
-	uint32_t pid;
-	int region;
-};
-
-static void put_request(struct nlmsghdr *nlh, void *arg)
-{
-	const struct stat_request *req = arg;
-
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
-	mnl_attr_put(nlh, PTSCOPE_A_FRAME_INFO, 0, NULL);
-	if (req->region >= 0)
-		mnl_attr_put_u32(nlh, PTSCOPE_A_REGION, req->region);
-}
-
-static uint64_t sum(const uint64_t *v)
-{
-	return v[KIND_ANON] + v[KIND_FILE] + v[KIND_SHMEM];
-}
-
-static void add_figures(struct figures *to, const struct figures *f)
-{
-	int k;
-
-	for (k = 0; k < __KINDS; k++) {
-		to->rss[k] += f->rss[k];
-		to->pss[k] += f->pss[k];
-		to->uss[k] += f->uss[k];
-	}
-	to->swap += f->swap;
-	to->hugetlb += f->hugetlb;
-}
-
-static bool is_empty(const struct figures *f)
-{
-	return !sum(f->rss) && !f->swap && !f->hugetlb;
+	ptscope_nl_nested(nest, t, __PTSCOPE_TABLES_A_MAX - 1);
+	for (i = PTSCOPE_TABLES_A_PTE; i < __PTSCOPE_TABLES_A_MAX; i++)
+		ctx->tables[i] = attr_u64(t[i]);
+	ctx->have_tables = true;
 }
 
 /* Text: kB, as smaps prints them (Pss rounded down); JSON: bytes. */
@@ -188,11 +70,8 @@ static void print_figures(const char *name, const struct figures *f)
 {
 	out_open_object(name);
 	out_text("%-6s", name);
-	out_uint("rss", " %10" PRIu64, out_is_json() ? sum(f->rss) : sum(f->rss) >> 10);
-	out_uint("pss", " %10" PRIu64, sum(f->pss) >> (PSS_SHIFT + (out_is_json() ? 0 : 10)));
-	out_uint("uss", " %10" PRIu64, out_is_json() ? sum(f->uss) : sum(f->uss) >> 10);
-	out_uint("swap", " %10" PRIu64, out_is_json() ? f->swap : f->swap >> 10);
-	out_uint("hugetlb", " %10" PRIu64 "\n", out_is_json() ? f->hugetlb : f->hugetlb >> 10);
+	print_figure_values(f);
+	out_text("\n");
 	out_close_object();
 }
 
@@ -298,10 +177,10 @@ static void print_text_or_json(const struct stat_ctx *ctx)
 	out_text("REGION        RSS        PSS        USS       SWAP    HUGETLB  (kB)\n");
 	out_open_object("regions");
 	for (r = 0; r < __PTSCOPE_REGION_MAX; r++) {
-		if (is_empty(&ctx->region[r]))
+		if (figures_empty(&ctx->region[r]))
 			continue;
 		print_figures(region_name(r), &ctx->region[r]);
-		add_figures(&total, &ctx->region[r]);
+		figures_add(&total, &ctx->region[r]);
 	}
 	out_close_object();
 	print_figures("total", &total);
@@ -314,30 +193,10 @@ static void print_text_or_json(const struct stat_ctx *ctx)
 	print_tables(ctx);
 }
 
-/* A Prometheus label value: backslash, double quote and newline escaped. */
-static void prom_label(const char *value)
-{
-	for (; *value; value++) {
-		if (*value == '\\' || *value == '"')
-			printf("\\%c", *value);
-		else if (*value == '\n')
-			fputs("\\n", stdout);
-		else
-			putchar(*value);
-	}
-}
-
-static void prom_family(const char *name, const char *help)
-{
-	printf("# HELP ptscope_%s %s\n# TYPE ptscope_%s gauge\n", name, help, name);
-}
-
 static void prom_sample(const struct stat_ctx *ctx, const char *name, const char *labels,
 			uint64_t value)
 {
-	printf("ptscope_%s{pid=\"%" PRIu32 "\",comm=\"", name, ctx->pid);
-	prom_label(ctx->comm);
-	printf("\"%s} %" PRIu64 "\n", labels, value);
+	prom_write_sample(ctx->pid, ctx->comm, name, labels, value);
 }
 
 /*
@@ -448,15 +307,20 @@ struct stat_args {
 static int stat_one(uint32_t pid, void *arg)
 {
 	struct stat_args *sa = arg;
-	struct stat_request req = { .pid = pid, .region = sa->region };
 	struct stat_ctx *ctx = calloc(1, sizeof(*ctx)), **ctxs;
+	struct frame_dump d = {
+		.pid = pid, .region = sa->region, .run = account, .tables = read_tables,
+		.arg = ctx,
+	};
 	int ret;
 
 	if (!ctx) {
 		perror(PROG_NAME);
 		return 1;
 	}
-	ret = ptscope_query(PTSCOPE_CMD_MAP_GET, NLM_F_DUMP, put_request, &req, stat_cb, ctx);
+	ctx->pid = pid;
+	ret = frame_dump(NULL, &d);
+	snprintf(ctx->comm, sizeof(ctx->comm), "%s", d.comm);
 	if (!ret && sa->prometheus) {
 		ctxs = realloc(sa->ctxs, (sa->n + 1) * sizeof(*ctxs));
 		if (ctxs) {

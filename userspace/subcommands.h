@@ -18,6 +18,7 @@ struct cmd_args {
 	const char *format;	/* --format */
 	bool by_address;	/* --by-address */
 	bool extended;		/* -x, --extended */
+	bool all;		/* --all */
 	unsigned int nargs;
 	char **args;		/* the arguments, options and `--' removed */
 };
@@ -30,6 +31,7 @@ enum {
 	OPT_BY_ADDRESS = 8,
 	OPT_FORMAT = 16,
 	OPT_EXTENDED = 32,
+	OPT_ALL = 64,
 };
 
 #define ARGS_MANY (~0U)
@@ -52,6 +54,8 @@ int kernel_main(const struct cmd_args *args);
 int diff_main(const struct cmd_args *args);
 int layout_main(const struct cmd_args *args);
 int stat_main(const struct cmd_args *args);
+int share_main(const struct cmd_args *args);
+int who_main(const struct cmd_args *args);
 int version_main(const struct cmd_args *args);
 
 /*
@@ -88,5 +92,14 @@ int resolve_proc(const char *word, uint32_t *pid);
 typedef int (*proc_show_fn)(uint32_t pid, void *arg);
 
 int show_processes(const struct cmd_args *args, proc_show_fn show, void *arg);
+
+/*
+ * The pids @args names, every match of a name, in the order given (free()
+ * *@pids).  Returns 0, 1 after a name that matched nothing (the others
+ * are still there), or 2 after a word that is not a PROC.
+ */
+int resolve_processes(const struct cmd_args *args, uint32_t **pids, unsigned int *n);
+/* Every pid in /proc, kernel threads included; 0, or 1 after an error. */
+int all_processes(uint32_t **pids, unsigned int *n);
 
 #endif

@@ -70,6 +70,13 @@ unsigned int kernel_release(void);
 int swap_on_zram(void);
 void swap_off_zram(void);
 
+/* /proc/PID/smaps_rollup, in kB; Private_Clean and Private_Dirty summed. */
+struct rollup {
+	unsigned long rss, pss, pss_anon, pss_file, pss_shmem, private, swap;
+};
+
+int read_rollup(pid_t pid, struct rollup *r);
+
 /* Point the debugfs views at @pid; returns 0 or the write's errno. */
 int ptscope_set_target(pid_t pid);
 

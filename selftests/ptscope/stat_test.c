@@ -21,43 +21,6 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-struct rollup {
-	unsigned long rss, pss, pss_anon, pss_file, pss_shmem, private, swap;
-};
-
-static int read_rollup(pid_t pid, struct rollup *r)
-{
-	char path[64], line[256], name[64];
-	unsigned long kb;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	memset(r, 0, sizeof(*r));
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63[^:]: %lu kB", name, &kb) != 2)
-			continue;
-		if (!strcmp(name, "Rss"))
-			r->rss = kb;
-		else if (!strcmp(name, "Pss"))
-			r->pss = kb;
-		else if (!strcmp(name, "Pss_Anon"))
-			r->pss_anon = kb;
-		else if (!strcmp(name, "Pss_File"))
-			r->pss_file = kb;
-		else if (!strcmp(name, "Pss_Shmem"))
-			r->pss_shmem = kb;
-		else if (!strcmp(name, "Private_Clean") || !strcmp(name, "Private_Dirty"))
-			r->private += kb;
-		else if (!strcmp(name, "Swap"))
-			r->swap = kb;
-	}
-	fclose(f);
-	return 0;
-}
-
 /* ptscope stat -j, in kB as smaps_rollup rounds them. */
 struct stat_figures {
 	unsigned long rss, pss, uss, swap, anon_pss, file_pss, shmem_pss;

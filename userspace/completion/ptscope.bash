@@ -60,7 +60,7 @@ _ptscope_procs()
 _ptscope()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
-	local commands="regions map translate kernel diff layout stat version help"
+	local commands="regions map translate kernel diff layout stat share who version help"
 	local i=1 j word cmd opts='' argopts='' max='' nargs=0 dashdash='' pending=''
 
 	COMPREPLY=()
@@ -90,6 +90,8 @@ _ptscope()
 	diff) opts="--region --by-address" argopts=" --region " max=2 ;;
 	layout) opts="--svg" argopts=" --svg " max=1 ;;
 	stat) opts="--region --format" argopts=" --region --format " ;;
+	share) opts="--all --region --format" argopts=" --region --format " ;;
+	who) max=1 ;;		# PA[-END]
 	version) max=0 ;;
 	help) max=1 ;;		# COMMAND
 	*) return ;;
@@ -137,6 +139,7 @@ _ptscope()
 	case $cmd in
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	translate) ((nargs == 1)) || _ptscope_procs "$cur" ;;	# ADDR: no offer
+	who) ;;			# PA: no offer
 	*) _ptscope_procs "$cur" ;;
 	esac
 }
