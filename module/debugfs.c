@@ -421,19 +421,21 @@ static const char *size_name(unsigned int shift, char buf[8])
 	return buf;
 }
 
-/* The frame info columns: MAPS NODE FOLIO FOLIO-MAP BACKING PKEY. */
+/* The frame info columns: MAPS NODE FOLIO FOLIO-MAP BACKING MEMORY PKEY. */
 static unsigned int print_frame_info(char *buf, size_t len, const struct ptscope_run *run)
 {
 	static const char * const backings[] = PTSCOPE_BACKING_NAMES;
 	static const char * const folio_maps[] = PTSCOPE_FOLIO_MAP_NAMES;
+	static const char * const mem_types[] = PTSCOPE_MEM_TYPE_NAMES;
 	char node[8] = "-", folio[8] = "-";
 
 	if (run->state == PTSCOPE_STATE_PRESENT && run->backing != PTSCOPE_BACKING_NO_PAGE) {
 		snprintf(node, sizeof(node), "%u", run->node);
 		size_name(PAGE_SHIFT + run->folio_order, folio);
 	}
-	return scnprintf(buf, len, "%4u %4s %5s %-9s %-9s %4u ", run->mapcount, node, folio,
-			 folio_maps[run->folio_map], backings[run->backing], run->pkey);
+	return scnprintf(buf, len, "%4u %4s %5s %-9s %-9s %-13s %4u ", run->mapcount, node, folio,
+			 folio_maps[run->folio_map], backings[run->backing],
+			 mem_types[run->mem_type], run->pkey);
 }
 
 /*
@@ -453,7 +455,7 @@ static bool same_tail(const struct map_tail *tail, const struct ptscope_run *run
 	       t->page_shift == run->page_shift && t->region == run->region &&
 	       t->state == run->state && t->mapcount == run->mapcount && t->node == run->node &&
 	       t->folio_order == run->folio_order && t->folio_map == run->folio_map &&
-	       t->backing == run->backing && t->pkey == run->pkey;
+	       t->backing == run->backing && t->pkey == run->pkey && t->mem_type == run->mem_type;
 }
 
 static void update_tail(struct map_tail *tail, const struct ptscope_run *run, bool frame_info)
@@ -590,7 +592,7 @@ static const struct view_kind map_kind = {
 
 /* map with what each frame is: MAP_GET with PTSCOPE_A_FRAME_INFO. */
 #define MAP_COLUMNS "va_start         va_end           pa               page  pages region state     "
-#define FRAME_COLUMNS "maps node folio folio_map backing   pkey flags\n"
+#define FRAME_COLUMNS "maps node folio folio_map backing   memory        pkey flags\n"
 
 static const struct view_kind frames_kind = {
 	.header = MAP_COLUMNS FRAME_COLUMNS,

@@ -29,6 +29,7 @@
 #include "nl.h"
 #include "output.h"
 #include "subcommands.h"
+#include "page.h"
 
 enum relation { SAME, DIFFERENT, ONLY_A, ONLY_B, __RELATIONS };
 
@@ -141,7 +142,7 @@ static struct run run_at(const struct run *r, uint64_t off)
 
 	at.va += off;
 	if (r->state == PTSCOPE_STATE_SWAP)
-		at.swap_offset += off / 4096;
+		at.swap_offset += off >> page_shift;
 	else
 		at.pa += off;
 	return at;
@@ -378,7 +379,7 @@ static void report(struct place a, struct place b, uint64_t len, enum relation r
 		out_hex("b_va", " b_va 0x%" PRIx64, rb.va);
 	out_text("\n");
 	out_close_object();
-	pages[first->region % __PTSCOPE_REGION_MAX][rel] += len / 4096;
+	pages[first->region % __PTSCOPE_REGION_MAX][rel] += len >> page_shift;
 }
 
 /* Every page of A, then the pages of B not already reported with A's. */
@@ -508,6 +509,7 @@ int diff_main(const struct cmd_args *args)
 	uint64_t total[__RELATIONS] = {};
 	static struct side a, b;
 	int ret, region = -1, r, i;
+	char size[24];
 
 	if (args->region) {
 		region = parse_region(args->region);
@@ -535,7 +537,8 @@ int diff_main(const struct cmd_args *args)
 	compare(&a, &b, pages);
 	out_close_array();
 
-	out_text("\nREGION      SAME  DIFFERENT     ONLY_A     ONLY_B  (4 KiB pages)\n");
+	out_text("\nREGION      SAME  DIFFERENT     ONLY_A     ONLY_B  (%s pages)\n",
+		 page_size_name(PAGE_BYTES, size));
 	out_open_object("summary");
 	for (r = 0; r < __PTSCOPE_REGION_MAX; r++) {
 		if (!pages[r][SAME] && !pages[r][DIFFERENT] && !pages[r][ONLY_A] &&

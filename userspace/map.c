@@ -12,10 +12,11 @@
 #include "nl.h"
 #include "output.h"
 #include "subcommands.h"
+#include "page.h"
 
 #define COLUMNS_RUN "VA               END              PA               PAGE  PAGES REGION STATE     "
 #define COLUMNS COLUMNS_RUN "FLAGS"
-#define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO FOLIO-MAP BACKING   PKEY FLAGS"
+#define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO FOLIO-MAP BACKING   MEMORY        PKEY FLAGS"
 
 /* The dump's header, -x, the totals of the runs printed, the last flags' names. */
 struct map_ctx {
@@ -40,14 +41,15 @@ static void print_frame_info(const struct ptscope_run *run)
 	} else {
 		out_uint("mapcount", " %4" PRIu64, run->mapcount);
 		out_uint("node", " %4" PRIu64, run->node);
-		out_uint("folio_size", "", 4096ULL << run->folio_order);
-		out_text(" %5s", page_size_name(4096ULL << run->folio_order, buf));
+		out_uint("folio_size", "", PAGE_BYTES << run->folio_order);
+		out_text(" %5s", page_size_name(PAGE_BYTES << run->folio_order, buf));
 	}
 	if (run->folio_map == PTSCOPE_FOLIO_MAP_NONE)
 		out_null("folio_map", " %-9s");
 	else
 		out_string("folio_map", " %-9s", folio_map_name(run->folio_map));
 	out_string("backing", " %-9s", backing_name(run->backing));
+	out_string("mem_type", " %-13s", mem_type_name(run->mem_type));
 	out_uint("pkey", " %4" PRIu64, run->pkey);
 }
 

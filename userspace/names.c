@@ -28,6 +28,8 @@ static const char *const flags[] = PTSCOPE_FLAG_NAMES;
 
 static const char *const backings[] = PTSCOPE_BACKING_NAMES;
 static const char *const folio_maps[] = PTSCOPE_FOLIO_MAP_NAMES;
+static const char *const mem_types[] = PTSCOPE_MEM_TYPE_NAMES;
+static const char *const arches[] = PTSCOPE_ARCH_NAMES;
 
 static const char *lookup(const char *const *names, size_t n, uint32_t value)
 {
@@ -96,6 +98,16 @@ const char *page_size_name(uint64_t size, char buf[24])
 const char *backing_name(uint32_t backing)
 {
 	return lookup(backings, ARRAY_SIZE(backings), backing);
+}
+
+const char *mem_type_name(uint32_t mem_type)
+{
+	return lookup(mem_types, ARRAY_SIZE(mem_types), mem_type);
+}
+
+const char *arch_name(uint32_t arch)
+{
+	return lookup(arches, ARRAY_SIZE(arches), arch);
 }
 
 const char *folio_map_name(uint32_t folio_map)

@@ -35,6 +35,10 @@ void perms_string(uint32_t perms, char buf[5]);
 const char *page_size_name(uint64_t size, char buf[24]);
 /* enum ptscope_backing: "anon", "file", ... */
 const char *backing_name(uint32_t backing);
+/* enum ptscope_mem_type: "write-back", "device", ... */
+const char *mem_type_name(uint32_t mem_type);
+/* enum ptscope_arch: "x86_64", "arm64" */
+const char *arch_name(uint32_t arch);
 /* enum ptscope_folio_map: "aligned", "unaligned", "partial", "-" */
 const char *folio_map_name(uint32_t folio_map);
 

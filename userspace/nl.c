@@ -11,6 +11,7 @@
 #include <ptscope_version.h>
 
 #include "nl.h"
+#include "page.h"
 
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -334,18 +335,18 @@ const struct ptscope_run *ptscope_runs_next(struct ptscope_runs *it)
 		it->va = run->va;
 		it->pa = mnl_attr_get_payload(tb[PTSCOPE_FRAMES_A_PA]);
 		pages = mnl_attr_get_payload_len(tb[PTSCOPE_FRAMES_A_PA]);
-		if (run->page_shift != 12 || run->state != PTSCOPE_STATE_PRESENT ||
-		    pages % sizeof(uint64_t) || pages / sizeof(uint64_t) != run->size >> 12 ||
-		    !pages)
+		if (run->page_shift != page_shift || run->state != PTSCOPE_STATE_PRESENT ||
+		    pages % sizeof(uint64_t) || !pages ||
+		    pages / sizeof(uint64_t) != run->size >> page_shift)
 			goto malformed;
 		it->left = pages / sizeof(uint64_t);
 	}
 	/* The next piece of a frames record: only where and how long change. */
-	for (n = 1; n < it->left && frame(it, n - 1) + 4096 == frame(it, n); n++)
+	for (n = 1; n < it->left && frame(it, n - 1) + PAGE_BYTES == frame(it, n); n++)
 		;
 	run->va = it->va;
 	run->pa = frame(it, 0);
-	run->size = n * 4096;
+	run->size = n * PAGE_BYTES;
 	it->va += run->size;
 	it->pa += n * sizeof(uint64_t);
 	it->left -= n;

@@ -7,6 +7,7 @@
 
 #include "output.h"
 #include "subcommands.h"
+#include "page.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -167,6 +168,7 @@ int main(int argc, char *argv[])
 	const char *name = NULL;
 	int i, ret;
 
+	page_shift_init();
 	/* Options before the command are global, as in `ip -j link'. */
 	for (i = 1; i < argc && !name; i++) {
 		if (argv[i][0] != '-') {

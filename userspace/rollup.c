@@ -7,6 +7,7 @@
 
 #include "output.h"
 #include "rollup.h"
+#include "page.h"
 
 const char *const kind_names[__KINDS] = { "anon", "file", "shmem" };
 
@@ -28,7 +29,7 @@ int kind_of(uint8_t backing)
 
 bool rollup_account(struct figures *f, const struct ptscope_run *run)
 {
-	uint64_t pages = run->size >> 12, pss;
+	uint64_t pages = run->size >> page_shift, pss;
 	int kind;
 
 	if (run->state == PTSCOPE_STATE_SWAP) {
@@ -56,7 +57,7 @@ bool rollup_account(struct figures *f, const struct ptscope_run *run)
 		f->uss[kind] += run->size;
 		pss = run->size << PSS_SHIFT;
 	} else {
-		pss = pages * ((4096ULL << PSS_SHIFT) / run->mapcount);
+		pss = pages * ((PAGE_BYTES << PSS_SHIFT) / run->mapcount);
 	}
 	f->pss[kind] += pss;
 	return true;

@@ -40,6 +40,7 @@
 #include "output.h"
 #include "share.h"
 #include "subcommands.h"
+#include "page.h"
 
 #define ATTEMPTS 3
 
@@ -73,7 +74,7 @@ static void scan_run(const struct ptscope_run *run, void *arg)
 {
 	struct scan *sc = arg;
 	struct share_proc *p = sc->p;
-	uint64_t i, pages = run->size >> 12;
+	uint64_t i, pages = run->size >> page_shift;
 	uint8_t region = run->region < __PTSCOPE_REGION_MAX ? run->region : 0;
 
 	rollup_account(&p->total, run);
@@ -89,8 +90,8 @@ static void scan_run(const struct ptscope_run *run, void *arg)
 		return;
 	}
 	for (i = 0; i < pages && !sc->overflow; i++)
-		if (add_ref(sc->s, (run->pa >> 12) + i, sc->index, run->va + (i << 12),
-			    run->backing, region))
+		if (add_ref(sc->s, (run->pa >> page_shift) + i, sc->index,
+			    run->va + (i << page_shift), run->backing, region))
 			sc->overflow = true;
 }
 
@@ -336,9 +337,9 @@ static int merge_frames(struct share *s)
 			uint8_t region = REF_REGION(&s->refs[k]);
 
 			if (sharers > 1)
-				s->shared_bytes[region] += 4096;
+				s->shared_bytes[region] += PAGE_BYTES;
 			else
-				s->alone_bytes[region] += 4096;
+				s->alone_bytes[region] += PAGE_BYTES;
 		}
 		if (sharers > 1) {
 			const struct share_proc *p = &s->procs[REF_PROC(&s->refs[i])];

@@ -9,6 +9,7 @@
 #include "output.h"
 #include "prometheus.h"
 #include "share.h"
+#include "page.h"
 
 /* Text lists this many files; JSON all of them. */
 #define TEXT_FILES 10
@@ -99,7 +100,7 @@ static void print_sharers(const struct share *s)
 		out_open_object(NULL);
 		out_uint("processes", "%9" PRIu64, k);
 		out_uint("frames", " %10" PRIu64, frames);
-		out_uint("bytes", " %10" PRIu64 "\n", kb_or_bytes(frames << 12));
+		out_uint("bytes", " %10" PRIu64 "\n", kb_or_bytes(frames << page_shift));
 		out_close_object();
 	}
 	out_close_array();
@@ -152,7 +153,8 @@ static void print_files(const struct share *s)
 		out_uint("frames", "%6" PRIu64, f->frames);
 		out_uint("processes", " %10" PRIu64, f->max_processes);
 		/* What the frames would take again were each process's its own. */
-		out_uint("saved", " %10" PRIu64, kb_or_bytes((f->mappings - f->frames) << 12));
+		out_uint("saved", " %10" PRIu64,
+			 kb_or_bytes((f->mappings - f->frames) << page_shift));
 		out_string("path", " %s\n", f->path);
 		out_close_object();
 	}
@@ -178,8 +180,9 @@ static void print_forks(const struct share *s)
 		out_open_object(NULL);
 		out_uint("parent", "%7" PRIu64, s->procs[c->parent].pid);
 		out_uint("child", " %7" PRIu64, c->pid);
-		out_uint("shared", " %10" PRIu64, kb_or_bytes(c->fork_shared << 12));
-		out_uint("cow_broken", " %13" PRIu64 "\n", kb_or_bytes(c->cow_broken << 12));
+		out_uint("shared", " %10" PRIu64, kb_or_bytes(c->fork_shared << page_shift));
+		out_uint("cow_broken", " %13" PRIu64 "\n",
+			 kb_or_bytes(c->cow_broken << page_shift));
 		out_close_object();
 	}
 	out_close_array();
@@ -245,12 +248,12 @@ void share_print_prometheus(const struct share *s)
 		    "Bytes of a file's frames that two processes or more map.");
 	for (i = 0; i < s->nfiles; i++)
 		prom_machine("share_file_shared_bytes", "path", s->files[i].path,
-			     s->files[i].frames << 12);
+			     s->files[i].frames << page_shift);
 	prom_family("share_cow_broken_bytes",
 		    "A fork child's anonymous memory now in other frames than its parent's.");
 	for (i = 0; i < s->nprocs; i++)
 		if (s->procs[i].parent >= 0)
 			prom_write_sample(s->procs[i].pid, s->procs[i].comm,
 					  "share_cow_broken_bytes", "",
-					  s->procs[i].cow_broken << 12);
+					  s->procs[i].cow_broken << page_shift);
 }

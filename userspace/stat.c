@@ -23,6 +23,7 @@
 #include "prometheus.h"
 #include "rollup.h"
 #include "subcommands.h"
+#include "page.h"
 
 #define MAX_NODES 1024
 #define MAX_ORDER_SEEN 32
@@ -130,7 +131,7 @@ static uint64_t shift_bytes(unsigned int shift)
 
 static uint64_t order_bytes(unsigned int order)
 {
-	return 4096ULL << order;
+	return PAGE_BYTES << order;
 }
 
 static uint64_t node_number(unsigned int node)
@@ -152,8 +153,8 @@ static void print_tables(const struct stat_ctx *ctx)
 
 	if (!ctx->have_tables)
 		return;
-	/* A page-table page is a page (x86: 4 KiB; arm64 kernels choose). */
-	page = sysconf(_SC_PAGESIZE);
+	/* A page-table page is a base page (x86: 4 KiB; arm64 kernels choose). */
+	page = PAGE_BYTES;
 	out_open_object("page_tables");
 	out_uint("pte", "page tables %" PRIu64 " PTE", t[PTSCOPE_TABLES_A_PTE]);
 	out_uint("pte_deposited", " (+%" PRIu64 " set aside for THPs)",
@@ -261,8 +262,8 @@ static void print_prometheus(struct stat_ctx **ctxs, unsigned int n)
 	prom_family("folio_size_bytes", "Resident memory by the size of the folio holding it.");
 	for (p = 0; p < n; p++)
 		for (i = 0; i < MAX_ORDER_SEEN; i++) {
-			snprintf(labels, sizeof(labels), ",folio_size=\"%llu\"",
-				 4096ULL << i);
+			snprintf(labels, sizeof(labels), ",folio_size=\"%" PRIu64 "\"",
+				 PAGE_BYTES << i);
 			if (ctxs[p]->by_folio_order[i])
 				prom_sample(ctxs[p], "folio_size_bytes", labels,
 					    ctxs[p]->by_folio_order[i]);

@@ -9,6 +9,7 @@
 #include "nl.h"
 #include "output.h"
 #include "subcommands.h"
+#include "page.h"
 
 static void print_level(const struct nlattr *nest)
 {
@@ -36,13 +37,14 @@ static void print_frame(const struct nlattr *attr)
 	out_open_object("frame");
 	out_string("backing", "  frame %s", backing_name(run.backing));
 	if (run.backing != PTSCOPE_BACKING_NO_PAGE) {
-		out_uint("folio_size", "", 4096ULL << run.folio_order);
-		out_text(", in a %s folio", page_size_name(4096ULL << run.folio_order, buf));
+		out_uint("folio_size", "", PAGE_BYTES << run.folio_order);
+		out_text(", in a %s folio", page_size_name(PAGE_BYTES << run.folio_order, buf));
 		if (run.folio_map != PTSCOPE_FOLIO_MAP_NONE)
 			out_string("folio_map", " mapped %s", folio_map_name(run.folio_map));
 		out_uint("node", ", node %" PRIu64, run.node);
 		out_uint("mapcount", ", mapped %" PRIu64 " time(s)", run.mapcount);
 	}
+	out_string("mem_type", ", %s memory", mem_type_name(run.mem_type));
 	out_uint("pkey", ", pkey %" PRIu64 "\n", run.pkey);
 	out_close_object();
 }

@@ -30,6 +30,7 @@
 #include "output.h"
 #include "subcommands.h"
 #include "vmas.h"
+#include "page.h"
 
 struct who_hit {
 	uint32_t pid;
@@ -305,7 +306,7 @@ static void print_kernel_row(const struct kcore *k, const struct kernel_entries 
 		out_string(NULL, " %-4s", page_size_name(page_size, buf));
 		out_hex("entry", "", leaf);
 		out_text(" %-6s %-9s %-6s %8s", "kernel", "present", "-", "-");
-		nflags = flag_names(kernel_flags(leaf, page_size > 4096), flags);
+		nflags = flag_names(kernel_flags(leaf, page_size > PAGE_BYTES), flags);
 		out_string_list("flags", " %s", flags, nflags);
 	} else {
 		out_null("page_size", " %-4s");
@@ -328,6 +329,11 @@ static int print_kernel(struct ptscope_nl *nl, const struct who *w)
 	unsigned int i;
 	int ret;
 
+	/* kernel_leaf() reads x86-64 entries; arm64's kernel half is another table. */
+#ifndef __x86_64__
+	errno = EOPNOTSUPP;
+	return -1;
+#endif
 	if (kcore_open(&k))
 		return -1;
 	ke.n = 0;

@@ -337,12 +337,14 @@ TEST(help_is_help)
 /* The node is where the seed page's frame is, as move_pages() finds it. */
 #define MAP_X_JSON \
 	"\"mapcount\":1,\"node\":%d,\"folio_size\":4096,\"folio_map\":null,\"backing\":\"anon\"," \
-	"\"pkey\":0,"
-#define MAP_X_COLUMNS "MAPS NODE FOLIO FOLIO-MAP BACKING   PKEY FLAGS"
-#define MAP_X_TEXT "    1 %4d    4K -         anon         0 present"
-#define TRANSLATE_TEXT "  frame anon, in a 4K folio, node %d, mapped 1 time(s), pkey 0\n"
+	"\"mem_type\":\"write-back\",\"pkey\":0,"
+#define MAP_X_COLUMNS "MAPS NODE FOLIO FOLIO-MAP BACKING   MEMORY        PKEY FLAGS"
+#define MAP_X_TEXT "    1 %4d    4K -         anon      write-back       0 present"
+#define TRANSLATE_TEXT \
+	"  frame anon, in a 4K folio, node %d, mapped 1 time(s), write-back memory, pkey 0\n"
 #define TRANSLATE_JSON \
-	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":%d,\"mapcount\":1,\"pkey\":0}"
+	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":%d,\"mapcount\":1," \
+	"\"mem_type\":\"write-back\",\"pkey\":0}"
 
 /* -x: what the frame is; translate always says it. */
 TEST(map_x_and_translate_say_what_the_frame_is)

@@ -211,6 +211,11 @@ static const char *const backing_names[] = {
 
 static const char *const folio_map_names[] = { "-", "aligned", "unaligned", "partial" };
 
+static const char *const mem_type_names[] = {
+	"-", "write-back", "write-through", "write-combining", "uncached", "write-protect",
+	"non-cacheable", "device", "tagged",
+};
+
 static const char *const region_names[] = {
 	"code", "data", "heap", "shlib", "mmap", "stack", "vdso", "kernel",
 };
@@ -321,6 +326,8 @@ static int read_debugfs_frames(pid_t pid, struct runs *rs)
 			.folio_map = lookup(folio_map_names, ARRAY_SIZE(folio_map_names),
 					    l->folio_map, strlen(l->folio_map)),
 			.pkey = l->pkey,
+			.mem_type = lookup(mem_type_names, ARRAY_SIZE(mem_type_names),
+					   l->mem_type, strlen(l->mem_type)),
 		};
 
 		if (has_frame(run.state))
@@ -643,8 +650,9 @@ static void same_runs(struct tally *t, const char *name, const struct runs *a,
 
 static const char *frame_text(const struct ptscope_run *r, char buf[128])
 {
-	snprintf(buf, 128, " mapcount %u node %u order %u backing %u folio map %u pkey %u",
-		 r->mapcount, r->node, r->folio_order, r->backing, r->folio_map, r->pkey);
+	snprintf(buf, 128, " mapcount %u node %u order %u backing %u folio map %u pkey %u mem %u",
+		 r->mapcount, r->node, r->folio_order, r->backing, r->folio_map, r->pkey,
+		 r->mem_type);
 	return buf;
 }
 
@@ -669,7 +677,8 @@ static int diff_frame_runs(struct tally *t, const struct runs *a, const struct r
 		    x->state == y->state && x->region == y->region &&
 		    x->mapcount == y->mapcount && x->node == y->node &&
 		    x->folio_order == y->folio_order && x->backing == y->backing &&
-		    x->folio_map == y->folio_map && x->pkey == y->pkey)
+		    x->folio_map == y->folio_map && x->pkey == y->pkey &&
+		    x->mem_type == y->mem_type)
 			continue;
 		differ++;
 		if (t)

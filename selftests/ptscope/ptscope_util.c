@@ -169,17 +169,17 @@ static int parse_map_line(const char *line, struct map_run *run)
 	return 0;
 }
 
-/* A line of the frames view: a map line with MAPS NODE FOLIO FOLIO-MAP BACKING PKEY. */
+/* The frames view: a map line with MAPS NODE FOLIO FOLIO-MAP BACKING MEMORY PKEY. */
 static int parse_frames_line(const char *line, struct map_run *run)
 {
 	char pa[40], page[8], node[8], folio[8];
 	unsigned long pages;
 
 	memset(run, 0, sizeof(*run));
-	if (sscanf(line, "%lx %lx %39s %7s %lu %7s %15s %u %7s %7s %11s %11s %u %127s",
+	if (sscanf(line, "%lx %lx %39s %7s %lu %7s %15s %u %7s %7s %11s %11s %19s %u %127s",
 		   &run->va, &run->end, pa, page, &pages, run->region, run->state,
-		   &run->mapcount, node, folio, run->folio_map, run->backing, &run->pkey,
-		   run->flags) != 14)
+		   &run->mapcount, node, folio, run->folio_map, run->backing, run->mem_type,
+		   &run->pkey, run->flags) != 15)
 		return -1;
 	run->page_size = page_size_of(page);
 	run->node = strcmp(node, "-") ? strtoul(node, NULL, 10) : -1;

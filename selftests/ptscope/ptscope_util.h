@@ -29,7 +29,7 @@ struct map_run {
 	unsigned int mapcount, pkey;
 	long node;		/* -1: none */
 	unsigned long folio_size;	/* 0: none */
-	char folio_map[12], backing[12];
+	char folio_map[12], backing[12], mem_type[20];
 };
 
 /* One line of /sys/kernel/debug/ptscope/regions. */
