@@ -79,6 +79,35 @@
 	"hugetlb", "shadow-stack", "contiguous", "guarded",	\
 }
 
+#define PTSCOPE_EVENT_NAMES {				\
+	[PTSCOPE_EVENT_MAPPED] = "mapped",		\
+	[PTSCOPE_EVENT_UNMAPPED] = "unmapped",		\
+	[PTSCOPE_EVENT_REMAPPED] = "remapped",		\
+	[PTSCOPE_EVENT_PROMOTED] = "promoted",		\
+	[PTSCOPE_EVENT_SPLIT] = "split",		\
+	[PTSCOPE_EVENT_SWAPPED_OUT] = "swapped-out",	\
+	[PTSCOPE_EVENT_SWAPPED_IN] = "swapped-in",	\
+	[PTSCOPE_EVENT_PROTECTION] = "protection",	\
+}
+
+#define PTSCOPE_CAUSE_NAMES {				\
+	[PTSCOPE_CAUSE_SAMPLED] = "sampled",		\
+	[PTSCOPE_CAUSE_UNMAP] = "unmap",		\
+	[PTSCOPE_CAUSE_CLEAR] = "clear",		\
+	[PTSCOPE_CAUSE_PROTECTION_VMA] = "protection-vma",	\
+	[PTSCOPE_CAUSE_PROTECTION_PAGE] = "protection-page",	\
+	[PTSCOPE_CAUSE_SOFT_DIRTY] = "soft-dirty",	\
+	[PTSCOPE_CAUSE_RELEASE] = "release",		\
+	[PTSCOPE_CAUSE_MIGRATE] = "migrate",		\
+	[PTSCOPE_CAUSE_EXCLUSIVE] = "exclusive",	\
+	[PTSCOPE_CAUSE_OVERFLOW] = "overflow",		\
+}
+
+#define PTSCOPE_WATCH_END_NAMES {			\
+	[PTSCOPE_WATCH_END_EXITED] = "exited",		\
+	[PTSCOPE_WATCH_END_UNLOADED] = "unloaded",	\
+}
+
 /* States whose runs carry a physical address (enum ptscope_state). */
 static inline bool ptscope_state_has_frame(unsigned int state)
 {

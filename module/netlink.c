@@ -364,8 +364,9 @@ static int map_put(struct sk_buff *skb, struct dump_state *state)
 	return 0;
 }
 
-static int map_prepare(struct dump_state *state, struct nlattr **attrs,
-		       struct netlink_ext_ack *extack)
+/* PTSCOPE_A_START and PTSCOPE_A_END, checked; the whole user half without them. */
+static int get_range(struct nlattr **attrs, struct netlink_ext_ack *extack,
+		     unsigned long *startp, unsigned long *endp)
 {
 	struct nlattr *start_attr = attrs[PTSCOPE_A_START];
 	struct nlattr *end_attr = attrs[PTSCOPE_A_END];
@@ -398,7 +399,20 @@ static int map_prepare(struct dump_state *state, struct nlattr **attrs,
 		NL_SET_ERR_MSG_ATTR(extack, start_attr ?: end_attr, "start must be below end");
 		return -ERANGE;
 	}
+	*startp = start;
+	*endp = end;
+	return 0;
+}
 
+static int map_prepare(struct dump_state *state, struct nlattr **attrs,
+		       struct netlink_ext_ack *extack)
+{
+	unsigned long start, end;
+	int ret;
+
+	ret = get_range(attrs, extack, &start, &end);
+	if (ret)
+		return ret;
 	ptscope_walk_init(&state->map.walk, state->target.mm, start, end, state->map.frames);
 	state->map.walk.frame_info = nla_get_flag(attrs[PTSCOPE_A_FRAME_INFO]);
 	if (attrs[PTSCOPE_A_REGION]) {
@@ -737,6 +751,280 @@ err:
 	return ret;
 }
 
+/*
+ * WATCH: a stream per watch, unicast to the socket that asked, from the
+ * watch's work item (see watch.c).  Not a multicast group: a group sends
+ * every watch's events to every listener, which would then filter them, and
+ * outlives its listeners, so nothing would end a watch when its reader went
+ * away.  Not a dump that blocks: a dump holds a reference on the module for
+ * as long as it runs (rmmod would fail while anyone watched) and the
+ * socket's dump mutex with it.  A unicast stream needs neither: the watch
+ * belongs to the socket's port, ends when the socket closes
+ * (NETLINK_URELEASE) or its target exits, and at rmmod it is stopped and
+ * told so.  A full receive buffer costs events, which are counted
+ * (PTSCOPE_A_DROPPED), never the module's memory.
+ */
+struct watch_sub {
+	struct list_head node;		/* in watch_subs */
+	struct ptscope_watch *watch;
+	struct net *net;		/* referenced */
+	u32 portid;
+	u32 tgid;
+	bool dead;			/* to be reaped: under watch_subs_lock */
+};
+
+static LIST_HEAD(watch_subs);
+static DEFINE_SPINLOCK(watch_subs_lock);
+static bool watch_closing;		/* the module is going: no new watches */
+
+static void watch_reap(struct work_struct *work);
+static DECLARE_WORK(watch_reap_work, watch_reap);
+
+/* Too large for NLA_POLICY_RANGE(), whose bounds are s16. */
+static const struct netlink_range_validation watch_interval_range = {
+	.min = 10,
+	.max = 60000,
+};
+
+static const struct nla_policy watch_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTSCOPE_A_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_REGION] = NLA_POLICY_MAX(NLA_U32, __PTSCOPE_REGION_MAX - 1),
+	[PTSCOPE_A_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &watch_interval_range),
+};
+
+/* Milliseconds between the re-walks that find new mappings, by default. */
+#define WATCH_INTERVAL_MS 1000
+
+static int put_run_attr(struct sk_buff *skb, int type, const struct ptscope_run *run)
+{
+	if (run->state == PTSCOPE_STATE_NONE)
+		return 0;
+	return nla_put(skb, type, sizeof(*run), run);
+}
+
+static int put_watch_event(struct sk_buff *skb, u32 tgid, const struct ptscope_watch_event *ev)
+{
+	const struct ptscope_run *run = &ev->before;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &ptscope_genl_family, 0, PTSCOPE_CMD_WATCH);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PTSCOPE_A_PID, tgid) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_TIME, ev->time, PTSCOPE_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_DROPPED, ev->dropped, PTSCOPE_A_PAD))
+		goto err;
+	if (ev->end >= 0) {
+		if (nla_put_u32(skb, PTSCOPE_A_WATCH_END, ev->end))
+			goto err;
+	} else if (nla_put_u64_64bit(skb, PTSCOPE_A_START, run->va, PTSCOPE_A_PAD) ||
+		   nla_put_u64_64bit(skb, PTSCOPE_A_END, run->va + run->size, PTSCOPE_A_PAD) ||
+		   nla_put_u32(skb, PTSCOPE_A_EVENT, ev->event) ||
+		   nla_put_u32(skb, PTSCOPE_A_CAUSE, ev->cause) ||
+		   put_run_attr(skb, PTSCOPE_A_BEFORE, &ev->before) ||
+		   put_run_attr(skb, PTSCOPE_A_AFTER, &ev->after)) {
+		goto err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * Send @ev to the watch's socket.  Never waits: a full receive buffer
+ * refuses the message.  Return: 0, or a negative errno (-ECONNREFUSED: the
+ * socket is gone).
+ */
+static int watch_send(struct watch_sub *sub, const struct ptscope_watch_event *ev)
+{
+	struct sk_buff *msg = genlmsg_new(2 * sizeof(struct ptscope_run) + 128, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	if (put_watch_event(msg, sub->tgid, ev)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_unicast(sub->net, msg, sub->portid);
+}
+
+static void watch_kill(struct watch_sub *sub)
+{
+	spin_lock_bh(&watch_subs_lock);
+	sub->dead = true;
+	spin_unlock_bh(&watch_subs_lock);
+	schedule_work(&watch_reap_work);
+}
+
+/* From the watch's work item: pass its events on. */
+static void watch_notify(void *owner)
+{
+	struct watch_sub *sub = owner;
+	struct ptscope_watch_event ev;
+	int ret;
+
+	while (ptscope_watch_next(sub->watch, &ev)) {
+		ret = watch_send(sub, &ev);
+		if (ret == -ECONNREFUSED || ev.end >= 0) {
+			watch_kill(sub);
+			return;
+		}
+		if (ret)
+			ptscope_watch_drop(sub->watch);
+	}
+}
+
+static void watch_sub_free(struct watch_sub *sub)
+{
+	put_net(sub->net);
+	kfree(sub);
+}
+
+/* Stop the watches whose socket closed or whose target exited. */
+static void watch_reap(struct work_struct *work)
+{
+	struct watch_sub *sub, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock_bh(&watch_subs_lock);
+	list_for_each_entry_safe(sub, tmp, &watch_subs, node)
+		if (sub->dead)
+			list_move(&sub->node, &dead);
+	spin_unlock_bh(&watch_subs_lock);
+	list_for_each_entry_safe(sub, tmp, &dead, node) {
+		ptscope_watch_stop(sub->watch);
+		watch_sub_free(sub);
+	}
+}
+
+/* A netlink socket closed: its watches end. */
+static int watch_netlink_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct watch_sub *sub;
+	bool found = false;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	spin_lock_bh(&watch_subs_lock);
+	list_for_each_entry(sub, &watch_subs, node) {
+		if (sub->portid == n->portid && net_eq(sub->net, n->net)) {
+			sub->dead = true;
+			found = true;
+		}
+	}
+	spin_unlock_bh(&watch_subs_lock);
+	if (found)
+		schedule_work(&watch_reap_work);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block watch_netlink_nb = {
+	.notifier_call = watch_netlink_event,
+};
+
+static int watch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	unsigned int interval = WATCH_INTERVAL_MS;
+	struct ptscope_target target;
+	char comm[TASK_COMM_LEN];
+	unsigned long start, end;
+	struct watch_sub *sub;
+	struct sk_buff *msg;
+	int region = -1, ret;
+	u64 register_ns;
+	void *hdr;
+
+	ret = get_target(skb, attrs, true, info->extack, &target);
+	if (ret)
+		return ret;
+	ret = get_range(attrs, info->extack, &start, &end);
+	if (ret)
+		goto err_target;
+	if (attrs[PTSCOPE_A_REGION])
+		region = nla_get_u32(attrs[PTSCOPE_A_REGION]);
+	if (attrs[PTSCOPE_A_INTERVAL])
+		interval = nla_get_u32(attrs[PTSCOPE_A_INTERVAL]);
+	ret = -ENOMEM;
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!sub || !msg)
+		goto err_free;
+	sub->portid = info->snd_portid;
+	sub->tgid = target.tgid;
+	memcpy(comm, target.comm, sizeof(comm));
+	sub->watch = ptscope_watch_start(&target, start, end, region, interval, watch_notify,
+					 sub, &register_ns);
+	if (IS_ERR(sub->watch)) {
+		ret = PTR_ERR(sub->watch);
+		target_error(info->extack, attrs[PTSCOPE_A_PID], ret);
+		goto err_free;
+	}
+	sub->net = get_net(genl_info_net(info));
+
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, PTSCOPE_CMD_WATCH);
+	if (!hdr || nla_put_u32(msg, PTSCOPE_A_PID, sub->tgid) ||
+	    nla_put_string(msg, PTSCOPE_A_COMM, comm) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_A_REGISTER_NS, register_ns, PTSCOPE_A_PAD))
+		goto err_stop;
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+	if (ret)
+		goto err_stop;
+
+	/* Events only after the reply: the reader learns the watch began first. */
+	spin_lock_bh(&watch_subs_lock);
+	if (watch_closing) {
+		spin_unlock_bh(&watch_subs_lock);
+		ret = -ESHUTDOWN;
+		goto err_stop;
+	}
+	list_add(&sub->node, &watch_subs);
+	ptscope_watch_run(sub->watch);
+	spin_unlock_bh(&watch_subs_lock);
+	return 0;
+
+err_stop:
+	ptscope_watch_stop(sub->watch);
+	put_net(sub->net);
+err_free:
+	nlmsg_free(msg);
+	kfree(sub);
+err_target:
+	ptscope_target_put(&target);
+	return ret;
+}
+
+/* rmmod: every watch ends, and its reader is told why. */
+static void watch_uninit(void)
+{
+	struct ptscope_watch_event ev = { .end = PTSCOPE_WATCH_END_UNLOADED };
+	struct watch_sub *sub, *tmp;
+	LIST_HEAD(all);
+
+	netlink_unregister_notifier(&watch_netlink_nb);
+	spin_lock_bh(&watch_subs_lock);
+	watch_closing = true;
+	list_splice_init(&watch_subs, &all);
+	spin_unlock_bh(&watch_subs_lock);
+	list_for_each_entry_safe(sub, tmp, &all, node) {
+		ev.dropped = ptscope_watch_stop(sub->watch);
+		ev.time = ktime_get_real_ns();
+		if (!sub->dead)
+			watch_send(sub, &ev);
+		watch_sub_free(sub);
+	}
+	/* A reaper under way may still be stopping watches it took. */
+	flush_work(&watch_reap_work);
+}
+
 static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_REGIONS_GET,
@@ -768,6 +1056,12 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.policy = kernel_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
+	{
+		.cmd = PTSCOPE_CMD_WATCH,
+		.doit = watch_doit,
+		.policy = watch_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
 };
 
 static struct genl_family ptscope_genl_family __ro_after_init = {
@@ -784,11 +1078,21 @@ static struct genl_family ptscope_genl_family __ro_after_init = {
 
 int __init ptscope_genl_init(void)
 {
-	return genl_register_family(&ptscope_genl_family);
+	int ret;
+
+	ret = netlink_register_notifier(&watch_netlink_nb);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&ptscope_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&watch_netlink_nb);
+	return ret;
 }
 
 void ptscope_genl_uninit(void)
 {
+	/* First: a watch's last message still goes out under the family's id. */
+	watch_uninit();
 	genl_unregister_family(&ptscope_genl_family);
 }
 

@@ -190,6 +190,32 @@ void ptscope_stats_request_bytes(size_t bytes);
 void ptscope_stats_reset(void);
 int ptscope_stats_show(struct seq_file *m, void *v);
 
+/* watch.c */
+struct ptscope_watch;
+
+/* In a watch event, the state of a run where nothing is mapped. */
+#define PTSCOPE_STATE_NONE 0xff
+
+struct ptscope_watch_event {
+	u64 time;			/* CLOCK_REALTIME, ns */
+	u64 dropped;			/* events lost so far */
+	struct ptscope_run before;	/* va and size: the pages that changed; */
+	struct ptscope_run after;	/* the rest: of the first of them */
+	u8 event;			/* enum ptscope_event */
+	u8 cause;			/* enum ptscope_cause */
+	s8 end;				/* enum ptscope_watch_end, or -1: an event */
+};
+
+struct ptscope_watch *ptscope_watch_start(struct ptscope_target *target, unsigned long start,
+					  unsigned long end, int region, unsigned int interval_ms,
+					  void (*notify)(void *owner), void *owner,
+					  u64 *register_ns);
+void ptscope_watch_run(struct ptscope_watch *w);
+u64 ptscope_watch_stop(struct ptscope_watch *w);
+bool ptscope_watch_next(struct ptscope_watch *w, struct ptscope_watch_event *ev);
+bool ptscope_watch_pending(struct ptscope_watch *w);
+void ptscope_watch_drop(struct ptscope_watch *w);
+
 /* debugfs.c */
 void ptscope_debugfs_init(void);
 void ptscope_debugfs_uninit(void);

@@ -59,6 +59,24 @@
  *	ptscope_kernel_attr) per present top-level entry, with the kernel
  *	areas it covers.
  *
+ *   PTSCOPE_CMD_WATCH (do): watch the target's mappings change.  Optional
+ *	PTSCOPE_A_START, PTSCOPE_A_END and PTSCOPE_A_REGION bound what is
+ *	watched as for MAP_GET; PTSCOPE_A_INTERVAL (milliseconds, default
+ *	1000) paces the re-walks that find new mappings.  The reply carries
+ *	PTSCOPE_A_PID, PTSCOPE_A_COMM and PTSCOPE_A_REGISTER_NS.  From then
+ *	on the module sends PTSCOPE_CMD_WATCH messages, unasked and with
+ *	sequence number 0, to the requesting socket: one per change, with
+ *	PTSCOPE_A_TIME, PTSCOPE_A_START and PTSCOPE_A_END (the pages that
+ *	changed), PTSCOPE_A_EVENT, PTSCOPE_A_CAUSE, PTSCOPE_A_BEFORE and
+ *	PTSCOPE_A_AFTER (struct ptscope_run; absent where nothing was
+ *	mapped) and PTSCOPE_A_DROPPED; and a last one with PTSCOPE_A_WATCH_END
+ *	when the watch ends.  Changes the kernel announces to mmu notifiers
+ *	(unmapping, copy-on-write, swap-out, migration, protection) are
+ *	re-read right after they are made, with the kernel's cause; new
+ *	mappings made by page faults announce nothing and are found by the
+ *	re-walks, with cause PTSCOPE_CAUSE_SAMPLED.  A socket may watch many
+ *	targets; closing it ends its watches.
+ *
  * What a dump promises.  Each entry is read once, atomically, and runs are
  * built only of entries read under one hold of the target's mmap_lock or
  * of consecutive holds in which the VMA they are in stayed the same: runs
@@ -110,6 +128,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_MAP_GET,
 	PTSCOPE_CMD_TRANSLATE,
 	PTSCOPE_CMD_KERNEL_GET,
+	PTSCOPE_CMD_WATCH,
 
 	__PTSCOPE_CMD_MAX
 };
@@ -343,6 +362,18 @@ enum ptscope_level {
  * @PTSCOPE_A_PAGE_SHIFT: u32, REGIONS_GET, MAP_GET replies: log2 of the
  *	base page's bytes (12, 14 or 16), the unit of resident and swapped
  *	page counts
+ * @PTSCOPE_A_INTERVAL: u32, WATCH: milliseconds between re-walks
+ * @PTSCOPE_A_REGISTER_NS: u64, WATCH reply: how long registering the mmu
+ *	notifier took, holding the target's mmap_lock for write
+ * @PTSCOPE_A_TIME: u64, WATCH events: CLOCK_REALTIME in nanoseconds
+ * @PTSCOPE_A_EVENT: u32, enum ptscope_event, WATCH events
+ * @PTSCOPE_A_CAUSE: u32, enum ptscope_cause, WATCH events
+ * @PTSCOPE_A_BEFORE: binary, struct ptscope_run, WATCH events: the first
+ *	page before the change (va, pa, page_shift, flags, state, swap_offset)
+ * @PTSCOPE_A_AFTER: binary, struct ptscope_run, WATCH events: after it
+ * @PTSCOPE_A_DROPPED: u64, WATCH events: events lost so far because the
+ *	watch's buffer or the socket was full
+ * @PTSCOPE_A_WATCH_END: u32, enum ptscope_watch_end: the watch is over
  */
 enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
@@ -370,6 +401,15 @@ enum ptscope_attr {
 	PTSCOPE_A_TABLES,
 	PTSCOPE_A_ARCH,
 	PTSCOPE_A_PAGE_SHIFT,
+	PTSCOPE_A_INTERVAL,
+	PTSCOPE_A_REGISTER_NS,
+	PTSCOPE_A_TIME,
+	PTSCOPE_A_EVENT,
+	PTSCOPE_A_CAUSE,
+	PTSCOPE_A_BEFORE,
+	PTSCOPE_A_AFTER,
+	PTSCOPE_A_DROPPED,
+	PTSCOPE_A_WATCH_END,
 
 	__PTSCOPE_A_MAX
 };
@@ -618,6 +658,79 @@ enum ptscope_kernel_attr {
 	PTSCOPE_KERNEL_A_AREAS,
 
 	__PTSCOPE_KERNEL_A_MAX
+};
+
+/**
+ * enum ptscope_event - what changed, in a WATCH event
+ *
+ * @PTSCOPE_EVENT_MAPPED: nothing was mapped; now something is
+ * @PTSCOPE_EVENT_UNMAPPED: something was mapped (or swapped); now nothing
+ * @PTSCOPE_EVENT_REMAPPED: another frame, same page size: copy-on-write,
+ *	migration, compaction, KSM; or another non-present state
+ * @PTSCOPE_EVENT_PROMOTED: mapped by a larger page (khugepaged's collapse)
+ * @PTSCOPE_EVENT_SPLIT: mapped by a smaller page
+ * @PTSCOPE_EVENT_SWAPPED_OUT: present before, a swap entry now
+ * @PTSCOPE_EVENT_SWAPPED_IN: a swap entry before, present now
+ * @PTSCOPE_EVENT_PROTECTION: same frame, other protection flags (write,
+ *	user, nx, protnone, uffd-wp)
+ */
+enum ptscope_event {
+	PTSCOPE_EVENT_MAPPED,
+	PTSCOPE_EVENT_UNMAPPED,
+	PTSCOPE_EVENT_REMAPPED,
+	PTSCOPE_EVENT_PROMOTED,
+	PTSCOPE_EVENT_SPLIT,
+	PTSCOPE_EVENT_SWAPPED_OUT,
+	PTSCOPE_EVENT_SWAPPED_IN,
+	PTSCOPE_EVENT_PROTECTION,
+
+	__PTSCOPE_EVENT_MAX
+};
+
+/**
+ * enum ptscope_cause - why the kernel changed the mapping, as it told mmu
+ *	notifiers (enum mmu_notifier_event), in a WATCH event
+ *
+ * @PTSCOPE_CAUSE_SAMPLED: no notification: found by a periodic re-walk
+ *	(page faults map pages without one)
+ * @PTSCOPE_CAUSE_UNMAP: munmap(), mremap()
+ * @PTSCOPE_CAUSE_CLEAR: an entry cleared: copy-on-write, reclaim,
+ *	MADV_DONTNEED, collapse, KSM, NUMA balancing
+ * @PTSCOPE_CAUSE_PROTECTION_VMA: mprotect()
+ * @PTSCOPE_CAUSE_PROTECTION_PAGE: write protection of single pages
+ * @PTSCOPE_CAUSE_SOFT_DIRTY: soft-dirty tracking reset
+ * @PTSCOPE_CAUSE_RELEASE: the mapping is going away
+ * @PTSCOPE_CAUSE_MIGRATE: device migration (migrate_vma)
+ * @PTSCOPE_CAUSE_EXCLUSIVE: made exclusive to a device
+ * @PTSCOPE_CAUSE_OVERFLOW: too many notifications to keep each: the whole
+ *	watched range was re-read
+ */
+enum ptscope_cause {
+	PTSCOPE_CAUSE_SAMPLED,
+	PTSCOPE_CAUSE_UNMAP,
+	PTSCOPE_CAUSE_CLEAR,
+	PTSCOPE_CAUSE_PROTECTION_VMA,
+	PTSCOPE_CAUSE_PROTECTION_PAGE,
+	PTSCOPE_CAUSE_SOFT_DIRTY,
+	PTSCOPE_CAUSE_RELEASE,
+	PTSCOPE_CAUSE_MIGRATE,
+	PTSCOPE_CAUSE_EXCLUSIVE,
+	PTSCOPE_CAUSE_OVERFLOW,
+
+	__PTSCOPE_CAUSE_MAX
+};
+
+/**
+ * enum ptscope_watch_end - why a watch ended (PTSCOPE_A_WATCH_END)
+ *
+ * @PTSCOPE_WATCH_END_EXITED: the target's address space is gone
+ * @PTSCOPE_WATCH_END_UNLOADED: the ptscope module is being unloaded
+ */
+enum ptscope_watch_end {
+	PTSCOPE_WATCH_END_EXITED,
+	PTSCOPE_WATCH_END_UNLOADED,
+
+	__PTSCOPE_WATCH_END_MAX
 };
 
 #endif /* _UAPI_LINUX_PTSCOPE_H */
