@@ -35,6 +35,7 @@ static const struct {
 	{ .name = "extended", .option = OPT_EXTENDED,
 	  .flag = offsetof(struct cmd_args, extended) },
 	{ .name = "all", .option = OPT_ALL, .flag = offsetof(struct cmd_args, all) },
+	{ .name = "interval", .option = OPT_INTERVAL, .takes_value = true },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,6 +64,8 @@ static const char **option_value(struct cmd_args *args, const char *name)
 		return &args->range;
 	if (!strcmp(name, "format"))
 		return &args->format;
+	if (!strcmp(name, "interval"))
+		return &args->interval;
 	return &args->svg;
 }
 
@@ -234,4 +237,23 @@ int parse_region(const char *s)
 			"%s: unknown region `%s' (code, data, heap, shlib, mmap, stack, vdso, kernel)\n",
 			PROG_NAME, s);
 	return region;
+}
+
+/* START-END, each an address as parse_addr() reads it. */
+int parse_range(const char *s, uint64_t *start, uint64_t *end)
+{
+	char *copy = strdup(s), *dash;
+	int ret = -1;
+
+	if (!copy)
+		return -1;
+	dash = strchr(copy, '-');
+	if (dash) {
+		*dash = '\0';
+		ret = parse_addr(copy, start) || parse_addr(dash + 1, end) ? -1 : 0;
+	} else {
+		fprintf(stderr, "%s: invalid range `%s': expected START-END\n", PROG_NAME, s);
+	}
+	free(copy);
+	return ret;
 }

@@ -147,25 +147,6 @@ static void print_total(const struct map_ctx *ctx)
 	out_close_object();
 }
 
-/* START-END, each an address as parse_addr() reads it. */
-static int parse_range(const char *s, uint64_t *start, uint64_t *end)
-{
-	char *copy = strdup(s), *dash;
-	int ret = -1;
-
-	if (!copy)
-		return -1;
-	dash = strchr(copy, '-');
-	if (dash) {
-		*dash = '\0';
-		ret = parse_addr(copy, start) || parse_addr(dash + 1, end) ? -1 : 0;
-	} else {
-		fprintf(stderr, "%s: invalid range `%s': expected START-END\n", PROG_NAME, s);
-	}
-	free(copy);
-	return ret;
-}
-
 struct map_request {
 	uint32_t pid;
 	int region;		/* -1: all */

@@ -30,6 +30,9 @@ static const char *const backings[] = PTSCOPE_BACKING_NAMES;
 static const char *const folio_maps[] = PTSCOPE_FOLIO_MAP_NAMES;
 static const char *const mem_types[] = PTSCOPE_MEM_TYPE_NAMES;
 static const char *const arches[] = PTSCOPE_ARCH_NAMES;
+static const char *const events[] = PTSCOPE_EVENT_NAMES;
+static const char *const causes[] = PTSCOPE_CAUSE_NAMES;
+static const char *const watch_ends[] = PTSCOPE_WATCH_END_NAMES;
 
 static const char *lookup(const char *const *names, size_t n, uint32_t value)
 {
@@ -113,4 +116,19 @@ const char *arch_name(uint32_t arch)
 const char *folio_map_name(uint32_t folio_map)
 {
 	return lookup(folio_maps, ARRAY_SIZE(folio_maps), folio_map);
+}
+
+const char *event_name(uint32_t event)
+{
+	return lookup(events, ARRAY_SIZE(events), event);
+}
+
+const char *cause_name(uint32_t cause)
+{
+	return lookup(causes, ARRAY_SIZE(causes), cause);
+}
+
+const char *watch_end_name(uint32_t end)
+{
+	return lookup(watch_ends, ARRAY_SIZE(watch_ends), end);
 }

@@ -41,6 +41,12 @@ const char *mem_type_name(uint32_t mem_type);
 const char *arch_name(uint32_t arch);
 /* enum ptscope_folio_map: "aligned", "unaligned", "partial", "-" */
 const char *folio_map_name(uint32_t folio_map);
+/* enum ptscope_event: "mapped", "remapped", ... */
+const char *event_name(uint32_t event);
+/* enum ptscope_cause: "sampled", "clear", ... */
+const char *cause_name(uint32_t cause);
+/* enum ptscope_watch_end: "exited", "unloaded" */
+const char *watch_end_name(uint32_t end);
 
 #define MAX_FLAG_NAMES 32
 

@@ -228,13 +228,15 @@ static void note_dump_interrupted(void *buf, size_t len)
 	}
 }
 
+static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+static char buf[PTSCOPE_NL_BUFSIZE];
+
 static int run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = error_cb,
-		[NLMSG_DONE] = done_cb,
-	};
-	static char buf[PTSCOPE_NL_BUFSIZE];
 	ssize_t len;
 	int ret;
 
@@ -253,6 +255,29 @@ static int run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 				  ctl, NLMSG_MIN_TYPE);
 	} while (ret > 0);
 	return ret < 0 ? -1 : 0;
+}
+
+int ptscope_nl_listen(struct ptscope_nl *nl, mnl_cb_t cb, void *data)
+{
+	ssize_t len;
+	int ret;
+
+	for (;;) {
+		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (len < 0 && errno == ENOBUFS) {
+			fprintf(stderr,
+				"ptscope: the socket's receive buffer overflowed: messages lost\n");
+			continue;
+		}
+		if (len < 0) {
+			if (errno != EINTR)
+				fprintf(stderr, "ptscope: netlink receive: %s\n", strerror(errno));
+			return -1;
+		}
+		ret = mnl_cb_run2(buf, len, 0, nl->portid, cb, data, ctl, NLMSG_MIN_TYPE);
+		if (ret <= 0)
+			return ret < 0 ? -1 : 0;
+	}
 }
 
 struct attr_table {

@@ -47,6 +47,13 @@ int ptscope_nl_query(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags,
 		     void (*put)(struct nlmsghdr *nlh, void *arg), void *arg, mnl_cb_t cb,
 		     void *data);
 /*
+ * Messages the kernel sends unasked (a watch's events), each to @cb, until
+ * @cb returns MNL_CB_STOP (then 0) or an error.  A receive buffer that
+ * overflowed is said on stderr, and the listening goes on.  Returns -1
+ * with errno after a receive error: EINTR when a signal came.
+ */
+int ptscope_nl_listen(struct ptscope_nl *nl, mnl_cb_t cb, void *data);
+/*
  * Keep the kernel's errors off stderr (errno still says which): a command
  * that reads every process expects some to be kernel threads or gone, and
  * counts them instead.

@@ -107,6 +107,23 @@ static const struct subcommand subcommands[] = {
 	  "kernel-text mapping of the kernel's own image), read through /proc/kcore.\n"
 	  "Addresses are hex, with or without 0x.\n\n"
 	  "Options:\n" },
+	{ "watch", watch_main, OPT_REGION | OPT_RANGE | OPT_INTERVAL, 1, 1,
+	  "[-j] [--region REGION] [--range START-END] [--interval MS] PROC",
+	  "Shows a process's mappings as they change, with the kernel's reason",
+	  "One line per change (a JSON object per line with -j) until the process\n"
+	  "exits, the module is removed, or Ctrl-C: the time, the kind (mapped,\n"
+	  "unmapped, remapped, promoted, split, swapped-out, swapped-in, protection),\n"
+	  "the pages, the cause the kernel gave (unmap, clear, protection-vma, ...; or\n"
+	  "sampled), and the first page before and after: physical address, page\n"
+	  "size, state and flags.  Changes the kernel announces (munmap, copy-on-write,\n"
+	  "swap-out, migration, mprotect) are exact and immediate; pages mapped by page\n"
+	  "faults are found by re-walks every MS milliseconds and reported as sampled.\n\n"
+	  PROC_HELP "\n"
+	  "Options:\n"
+	  "  --region REGION      only REGION: code, data, heap, shlib, mmap, stack\n"
+	  "                       or vdso\n"
+	  "  --range START-END    only the pages from START to END (hex addresses)\n"
+	  "  --interval MS        re-walk every MS milliseconds (10 to 60000; 1000)\n" },
 	{ "version", version_main, 0, 0, 0, "[-j] [-p]",
 	  "Shows the client's and the module's versions",
 	  "The client's version, the loaded module's and the netlink family's.\n\n"

@@ -19,6 +19,7 @@ struct cmd_args {
 	bool by_address;	/* --by-address */
 	bool extended;		/* -x, --extended */
 	bool all;		/* --all */
+	const char *interval;	/* --interval */
 	unsigned int nargs;
 	char **args;		/* the arguments, options and `--' removed */
 };
@@ -32,6 +33,7 @@ enum {
 	OPT_FORMAT = 16,
 	OPT_EXTENDED = 32,
 	OPT_ALL = 64,
+	OPT_INTERVAL = 128,
 };
 
 #define ARGS_MANY (~0U)
@@ -57,6 +59,7 @@ int stat_main(const struct cmd_args *args);
 int share_main(const struct cmd_args *args);
 int who_main(const struct cmd_args *args);
 int version_main(const struct cmd_args *args);
+int watch_main(const struct cmd_args *args);
 
 /*
  * Parse @argv (argv[0] is the subcommand) for @cmd into @args: options
@@ -71,6 +74,8 @@ void print_help(const struct subcommand *cmd);
 
 /* An address is hex, with or without 0x; prints an error and returns -1 when invalid. */
 int parse_addr(const char *s, uint64_t *addr);
+/* START-END, each an address as parse_addr() reads it; -1 after an error. */
+int parse_range(const char *s, uint64_t *start, uint64_t *end);
 /* A region name; prints an error listing the names and returns -1 when unknown. */
 int parse_region(const char *s);
 

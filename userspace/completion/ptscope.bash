@@ -60,7 +60,7 @@ _ptscope_procs()
 _ptscope()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
-	local commands="regions map translate kernel diff layout stat share who version help"
+	local commands="regions map translate kernel diff layout stat share who watch version help"
 	local i=1 j word cmd opts='' argopts='' max='' nargs=0 dashdash='' pending=''
 
 	COMPREPLY=()
@@ -92,6 +92,7 @@ _ptscope()
 	stat) opts="--region --format" argopts=" --region --format " ;;
 	share) opts="--all --region --format" argopts=" --region --format " ;;
 	who) max=1 ;;		# PA[-END]
+	watch) opts="--region --range --interval" argopts=" --region --range --interval " max=1 ;;
 	version) max=0 ;;
 	help) max=1 ;;		# COMMAND
 	*) return ;;
