@@ -780,8 +780,8 @@ static bool watch_closing;		/* the module is going: no new watches */
 static void watch_reap(struct work_struct *work);
 static DECLARE_WORK(watch_reap_work, watch_reap);
 
-/* Too large for NLA_POLICY_RANGE(), whose bounds are s16. */
-static const struct netlink_range_validation watch_interval_range = {
+/* Too large for NLA_POLICY_RANGE(), whose bounds are s16; 6.1 takes no const. */
+static struct netlink_range_validation watch_interval_range = {
 	.min = 10,
 	.max = 60000,
 };
@@ -940,6 +940,11 @@ static int watch_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 register_ns;
 	void *hdr;
 
+	if (!IS_ENABLED(CONFIG_MMU_NOTIFIER)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "this kernel has no mmu notifiers (CONFIG_MMU_NOTIFIER)");
+		return -EOPNOTSUPP;
+	}
 	ret = get_target(skb, attrs, true, info->extack, &target);
 	if (ret)
 		return ret;

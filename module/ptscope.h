@@ -3,6 +3,7 @@
 #ifndef _PTSCOPE_H
 #define _PTSCOPE_H
 
+#include <linux/err.h>
 #include <linux/mm_types.h>
 #include <linux/sched.h>
 #include <uapi/linux/ptscope.h>
@@ -206,6 +207,7 @@ struct ptscope_watch_event {
 	s8 end;				/* enum ptscope_watch_end, or -1: an event */
 };
 
+#ifdef CONFIG_MMU_NOTIFIER
 struct ptscope_watch *ptscope_watch_start(struct ptscope_target *target, unsigned long start,
 					  unsigned long end, int region, unsigned int interval_ms,
 					  void (*notify)(void *owner), void *owner,
@@ -213,8 +215,27 @@ struct ptscope_watch *ptscope_watch_start(struct ptscope_target *target, unsigne
 void ptscope_watch_run(struct ptscope_watch *w);
 u64 ptscope_watch_stop(struct ptscope_watch *w);
 bool ptscope_watch_next(struct ptscope_watch *w, struct ptscope_watch_event *ev);
-bool ptscope_watch_pending(struct ptscope_watch *w);
 void ptscope_watch_drop(struct ptscope_watch *w);
+#else
+/* A kernel without mmu notifiers (none of KVM, HMM, ... built): no watches. */
+static inline struct ptscope_watch *
+ptscope_watch_start(struct ptscope_target *target, unsigned long start, unsigned long end,
+		    int region, unsigned int interval_ms, void (*notify)(void *owner),
+		    void *owner, u64 *register_ns)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline void ptscope_watch_run(struct ptscope_watch *w) { }
+static inline u64 ptscope_watch_stop(struct ptscope_watch *w) { return 0; }
+
+static inline bool ptscope_watch_next(struct ptscope_watch *w, struct ptscope_watch_event *ev)
+{
+	return false;
+}
+
+static inline void ptscope_watch_drop(struct ptscope_watch *w) { }
+#endif
 
 /* debugfs.c */
 void ptscope_debugfs_init(void);

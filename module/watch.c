@@ -642,17 +642,3 @@ void ptscope_watch_drop(struct ptscope_watch *w)
 	w->dropped++;
 	spin_unlock_irq(&w->lock);
 }
-
-/**
- * ptscope_watch_pending() - whether ptscope_watch_next() has something
- * @w: the watch
- */
-bool ptscope_watch_pending(struct ptscope_watch *w)
-{
-	bool pending;
-
-	spin_lock_irq(&w->lock);
-	pending = w->ev_count || (w->ended && !w->end_taken);
-	spin_unlock_irq(&w->lock);
-	return pending;
-}
