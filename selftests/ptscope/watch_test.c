@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PTSCOPE_CMD_WATCH: a watch reports each change to a target's mappings,
+ * with the kernel's cause, and its "after" is what pagemap says then:
+ * copy-on-write after fork remaps the writer's page only, MADV_PAGEOUT
+ * swaps out and a touch swaps back in, mprotect changes protection,
+ * munmap unmaps, a fault maps (found by the periodic re-walk).  The watch
+ * ends, saying why, when the target exits and when the module is
+ * removed; many watchers of one target each see every change.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/ptscope.h>
+
+#include "kselftest_harness.h"
+#include "ptscope_util.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/* Re-walk interval of the watches here, and how long an event may take. */
+#define INTERVAL_MS 50
+#define WAIT_MS 3000
+
+#define MODULE_PATH "/lib/ptscope/ptscope.ko"
+
+struct watcher {
+	struct mnl_socket *sock;
+	int family;
+	pid_t pid;
+};
+
+/* One message of a watch, decoded. */
+struct wev {
+	pid_t pid;
+	int event;		/* -1: the end */
+	int cause;
+	int end;		/* enum ptscope_watch_end, or -1 */
+	uint64_t start, stop;
+	bool has_before, has_after;
+	struct ptscope_run before, after;
+	uint64_t dropped;
+	bool reply;		/* the reply: with register_ns */
+	uint64_t register_ns;
+};
+
+static void decode(const struct nlmsghdr *nlh, struct wev *ev)
+{
+	const struct nlattr *attr;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->event = -1;
+	ev->end = -1;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		const void *p = mnl_attr_get_payload(attr);
+		size_t len = mnl_attr_get_payload_len(attr);
+
+		switch (mnl_attr_get_type(attr)) {
+		case PTSCOPE_A_PID:
+			ev->pid = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_EVENT:
+			ev->event = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_CAUSE:
+			ev->cause = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_WATCH_END:
+			ev->end = mnl_attr_get_u32(attr);
+			break;
+		case PTSCOPE_A_START:
+			ev->start = mnl_attr_get_u64(attr);
+			break;
+		case PTSCOPE_A_END:
+			ev->stop = mnl_attr_get_u64(attr);
+			break;
+		case PTSCOPE_A_DROPPED:
+			ev->dropped = mnl_attr_get_u64(attr);
+			break;
+		case PTSCOPE_A_REGISTER_NS:
+			ev->reply = true;
+			ev->register_ns = mnl_attr_get_u64(attr);
+			break;
+		case PTSCOPE_A_BEFORE:
+			ev->has_before = true;
+			memcpy(&ev->before, p, len < sizeof(ev->before) ? len : sizeof(ev->before));
+			break;
+		case PTSCOPE_A_AFTER:
+			ev->has_after = true;
+			memcpy(&ev->after, p, len < sizeof(ev->after) ? len : sizeof(ev->after));
+			break;
+		}
+	}
+}
+
+/*
+ * The next message on @w within @timeout_ms: 1 with @ev, 2 for the ack of
+ * the request, -errno for its error, 0 on timeout.
+ */
+static int next_message(struct watcher *w, struct wev *ev, int timeout_ms)
+{
+	static char buf[8192];
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(w->sock), .events = POLLIN };
+	struct nlmsghdr *nlh;
+	ssize_t len;
+
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return 0;
+	len = mnl_socket_recvfrom(w->sock, buf, sizeof(buf));
+	if (len < 0)
+		return -errno;
+	nlh = (struct nlmsghdr *)buf;
+	if (!mnl_nlmsg_ok(nlh, len))
+		return -EBADMSG;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+		return err->error ? err->error : 2;
+	}
+	decode(nlh, ev);
+	return 1;
+}
+
+/*
+ * Watch [@start, @end) of @pid (the whole address space when @end is 0):
+ * 0 once the module replied (with how long registering took, into
+ * *@register_ns) and acked, or -errno.
+ */
+static int watch_open(struct watcher *w, pid_t pid, unsigned long start, unsigned long end,
+		      uint64_t *register_ns)
+{
+	bool replied = false;
+	char buf[512];
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	struct wev ev;
+	int ret;
+
+	w->pid = pid;
+	w->family = genl_family_id(PTSCOPE_GENL_NAME);
+	if (w->family < 0)
+		return -ENOENT;
+	w->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!w->sock)
+		return -errno;
+	mnl_socket_setsockopt(w->sock, NETLINK_CAP_ACK, &(int){ 1 }, sizeof(int));
+	if (mnl_socket_bind(w->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = w->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = 1;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = PTSCOPE_CMD_WATCH;
+	genl->version = PTSCOPE_GENL_VERSION;
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+	mnl_attr_put_u32(nlh, PTSCOPE_A_INTERVAL, INTERVAL_MS);
+	if (end) {
+		mnl_attr_put_u64(nlh, PTSCOPE_A_START, start);
+		mnl_attr_put_u64(nlh, PTSCOPE_A_END, end);
+	}
+	if (mnl_socket_sendto(w->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	/* The reply, then the ack (events may come between: none yet here). */
+	while ((ret = next_message(w, &ev, WAIT_MS)) == 1) {
+		if (!ev.reply)
+			continue;
+		replied = true;
+		if (register_ns)
+			*register_ns = ev.register_ns;
+	}
+	if (ret == 2)
+		return replied ? 0 : -EBADMSG;
+	return ret ? ret : -ETIMEDOUT;
+}
+
+static void watch_close(struct watcher *w)
+{
+	if (w->sock)
+		mnl_socket_close(w->sock);
+	w->sock = NULL;
+}
+
+/*
+ * Read @w's events until one of kind @event (or the end, for -1) covers
+ * @va: 1 with it in @ev, 0 when none came within WAIT_MS.
+ */
+static int wait_event(struct watcher *w, int event, unsigned long va, struct wev *ev)
+{
+	int ret;
+
+	for (;;) {
+		ret = next_message(w, ev, WAIT_MS);
+		if (ret <= 0)
+			return 0;
+		if (event < 0 && ev->end >= 0)
+			return 1;
+		if (ev->event == event && ev->start <= va && va < ev->stop)
+			return 1;
+	}
+}
+
+/* Run @fn in @t: what it returned, 0 when the target did not answer. */
+static unsigned long run_in(struct target *t, unsigned long (*fn)(void *arg))
+{
+	return target_run(t, fn, NULL) ? 0 : t->value;
+}
+
+static uint64_t pagemap_pa(pid_t pid, unsigned long va)
+{
+	uint64_t e = pagemap_entry(pid, va);
+
+	return e & PM_PRESENT ? PM_PFN(e) * PAGE_SZ : 0;
+}
+
+/* The PA of @va in an event's run (the first page of the event's range). */
+static uint64_t run_pa(const struct wev *ev, const struct ptscope_run *run, unsigned long va)
+{
+	return run->pa + (va - ev->start);
+}
+
+/* The target's pages: four, written, so that each has a frame of its own. */
+#define NR_PAGES 4
+static char *area;
+
+static unsigned long setup_area(void *arg)
+{
+	area = mmap(NULL, NR_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		return 0;
+	memset(area, 0x5a, NR_PAGES * PAGE_SZ);
+	return (unsigned long)area;
+}
+
+static unsigned long do_mprotect(void *arg)
+{
+	return mprotect(area, NR_PAGES * PAGE_SZ, PROT_READ) ? 0 : 1;
+}
+
+static unsigned long do_munmap(void *arg)
+{
+	return munmap(area, NR_PAGES * PAGE_SZ) ? 0 : 1;
+}
+
+static unsigned long do_pageout(void *arg)
+{
+	return madvise(area, PAGE_SZ, MADV_PAGEOUT) ? 0 : 1;
+}
+
+static unsigned long do_touch(void *arg)
+{
+	return __atomic_load_n(area, __ATOMIC_RELAXED);
+}
+
+/* An area mapped but never touched: no page yet. */
+static unsigned long setup_untouched(void *arg)
+{
+	area = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return area == MAP_FAILED ? 0 : (unsigned long)area;
+}
+
+static unsigned long do_write(void *arg)
+{
+	__atomic_store_n(area, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
+FIXTURE(watch)
+{
+	struct target target;
+	struct watcher w;
+	unsigned long va;
+	bool swapon;
+};
+
+FIXTURE_SETUP(watch)
+{
+	uint64_t register_ns;
+	int ret;
+
+	if (access("/sys/kernel/debug/ptscope", F_OK))
+		SKIP(return, "ptscope.ko is not loaded");
+	ASSERT_EQ(0, target_start(&self->target, setup_area, NULL));
+	self->va = self->target.value;
+	ASSERT_NE(0, self->va);
+	ret = watch_open(&self->w, self->target.pid, self->va, self->va + NR_PAGES * PAGE_SZ,
+			 &register_ns);
+	ASSERT_EQ(0, ret) TH_LOG("WATCH: %s", strerror(-ret));
+	/* The debug kernel's clock moves in 4 ms steps: 0 is possible there. */
+	ksft_print_msg("%s: notifier registered in %llu us\n", _metadata->name,
+		       (unsigned long long)register_ns / 1000);
+}
+
+FIXTURE_TEARDOWN(watch)
+{
+	watch_close(&self->w);
+	target_stop(&self->target);
+	if (self->swapon)
+		swap_off_zram();
+}
+
+TEST_F(watch, mprotect_changes_protection)
+{
+	uint64_t pa = pagemap_pa(self->target.pid, self->va);
+	struct wev ev;
+
+	ASSERT_NE(0, pa);
+	ASSERT_EQ(1, run_in(&self->target, do_mprotect));
+	ASSERT_EQ(1, wait_event(&self->w, PTSCOPE_EVENT_PROTECTION, self->va, &ev));
+	EXPECT_EQ(PTSCOPE_CAUSE_PROTECTION_VMA, ev.cause);
+	ASSERT_TRUE(ev.has_before && ev.has_after);
+	EXPECT_TRUE(ev.before.flags & PTSCOPE_FLAG_WRITE);
+	EXPECT_FALSE(ev.after.flags & PTSCOPE_FLAG_WRITE);
+	EXPECT_EQ(pa, run_pa(&ev, &ev.after, self->va));
+	EXPECT_EQ(pa, run_pa(&ev, &ev.before, self->va));
+}
+
+TEST_F(watch, munmap_unmaps)
+{
+	uint64_t pa = pagemap_pa(self->target.pid, self->va);
+	struct wev ev;
+
+	ASSERT_NE(0, pa);
+	ASSERT_EQ(1, run_in(&self->target, do_munmap));
+	ASSERT_EQ(1, wait_event(&self->w, PTSCOPE_EVENT_UNMAPPED, self->va, &ev));
+	EXPECT_EQ(PTSCOPE_CAUSE_UNMAP, ev.cause);
+	EXPECT_TRUE(ev.has_before);
+	EXPECT_FALSE(ev.has_after);
+	EXPECT_EQ(pa, run_pa(&ev, &ev.before, self->va));
+	EXPECT_EQ(0, pagemap_pa(self->target.pid, self->va));
+}
+
+TEST_F(watch, pageout_swaps_out_then_touch_swaps_in)
+{
+	uint64_t e, pa = pagemap_pa(self->target.pid, self->va);
+	struct wev ev;
+
+	if (swap_on_zram())
+		SKIP(return, "no swap on zram");
+	self->swapon = true;
+	ASSERT_EQ(1, run_in(&self->target, do_pageout));
+	e = pagemap_entry(self->target.pid, self->va);
+	if (!(e & PM_SWAP))
+		SKIP(return, "MADV_PAGEOUT left the page in memory");
+	ASSERT_EQ(1, wait_event(&self->w, PTSCOPE_EVENT_SWAPPED_OUT, self->va, &ev));
+	EXPECT_EQ(PTSCOPE_CAUSE_CLEAR, ev.cause);
+	EXPECT_EQ(pa, run_pa(&ev, &ev.before, self->va));
+	EXPECT_EQ(PTSCOPE_STATE_SWAP, ev.after.state);
+	EXPECT_EQ(PM_SWAP_OFFSET(e), ev.after.swap_offset + (self->va - ev.start) / PAGE_SZ);
+
+	/* A fault brings it back: no notification, the re-walk finds it. */
+	ASSERT_EQ(0x5a, run_in(&self->target, do_touch));
+	ASSERT_EQ(1, wait_event(&self->w, PTSCOPE_EVENT_SWAPPED_IN, self->va, &ev));
+	EXPECT_EQ(PTSCOPE_CAUSE_SAMPLED, ev.cause);
+	EXPECT_EQ(PTSCOPE_STATE_PRESENT, ev.after.state);
+	EXPECT_EQ(pagemap_pa(self->target.pid, self->va), run_pa(&ev, &ev.after, self->va));
+}
+
+TEST_F(watch, exit_ends_the_watch)
+{
+	struct wev ev;
+
+	target_stop(&self->target);
+	ASSERT_EQ(1, wait_event(&self->w, -1, 0, &ev));
+	EXPECT_EQ(PTSCOPE_WATCH_END_EXITED, ev.end);
+	EXPECT_EQ(0, ev.dropped);
+}
+
+TEST_F(watch, many_watchers_see_every_change)
+{
+	struct watcher more[8];
+	struct wev ev;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, watch_open(&more[i], self->target.pid, 0, 0, NULL));
+	ASSERT_EQ(1, run_in(&self->target, do_mprotect));
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(1, wait_event(&more[i], PTSCOPE_EVENT_PROTECTION, self->va, &ev))
+			TH_LOG("watcher %u saw no protection change", i);
+		EXPECT_EQ(self->target.pid, ev.pid);
+		EXPECT_EQ(PTSCOPE_CAUSE_PROTECTION_VMA, ev.cause);
+	}
+	ASSERT_EQ(1, wait_event(&self->w, PTSCOPE_EVENT_PROTECTION, self->va, &ev));
+	for (i = 0; i < 8; i++)
+		watch_close(&more[i]);
+}
+
+/* A page fault maps a page: no notification, found by the re-walk. */
+TEST(fault_is_found_by_the_rewalk)
+{
+	struct target target;
+	struct watcher w;
+	unsigned long va;
+	struct wev ev;
+
+	if (access("/sys/kernel/debug/ptscope", F_OK))
+		SKIP(return, "ptscope.ko is not loaded");
+	ASSERT_EQ(0, target_start(&target, setup_untouched, NULL));
+	va = target.value;
+	ASSERT_EQ(0, watch_open(&w, target.pid, va, va + PAGE_SZ, NULL));
+	ASSERT_EQ(1, run_in(&target, do_write));
+	ASSERT_EQ(1, wait_event(&w, PTSCOPE_EVENT_MAPPED, va, &ev));
+	EXPECT_EQ(PTSCOPE_CAUSE_SAMPLED, ev.cause);
+	EXPECT_FALSE(ev.has_before);
+	EXPECT_EQ(pagemap_pa(target.pid, va), run_pa(&ev, &ev.after, va));
+	watch_close(&w);
+	target_stop(&target);
+}
+
+/*
+ * After fork, the child's write breaks copy-on-write: the child's page
+ * moves to a new frame (cause clear), the parent's stays where it was.
+ */
+TEST(cow_remaps_the_writer_only)
+{
+	struct watcher parent_w, child_w;
+	int go[2], done[2];
+	uint64_t pa, child_pa;
+	unsigned long va;
+	pid_t child;
+	struct wev ev;
+	char c = 0;
+
+	if (access("/sys/kernel/debug/ptscope", F_OK))
+		SKIP(return, "ptscope.ko is not loaded");
+	ASSERT_NE(0, setup_area(NULL));
+	va = (unsigned long)area;
+	pa = pagemap_pa(getpid(), va);
+	ASSERT_NE(0, pa);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(go[1]);
+		close(done[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		area[0] = 1;
+		if (write(done[1], &c, 1) != 1)
+			_exit(1);
+		/* Until the parent is done with it. */
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(done[1]);
+	ASSERT_EQ(0, watch_open(&parent_w, getpid(), va, va + PAGE_SZ, NULL));
+	ASSERT_EQ(0, watch_open(&child_w, child, va, va + PAGE_SZ, NULL));
+	ASSERT_EQ(pa, pagemap_pa(child, va)) TH_LOG("the child does not share the frame");
+
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(1, read(done[0], &c, 1));
+	ASSERT_EQ(1, wait_event(&child_w, PTSCOPE_EVENT_REMAPPED, va, &ev));
+	EXPECT_EQ(PTSCOPE_CAUSE_CLEAR, ev.cause);
+	EXPECT_EQ(pa, ev.before.pa);
+	child_pa = pagemap_pa(child, va);
+	EXPECT_NE(pa, child_pa);
+	EXPECT_EQ(child_pa, ev.after.pa);
+	EXPECT_TRUE(ev.after.flags & PTSCOPE_FLAG_WRITE);
+
+	/* The parent's page did not move: no remap, in several re-walks. */
+	EXPECT_EQ(0, wait_event(&parent_w, PTSCOPE_EVENT_REMAPPED, va, &ev))
+		TH_LOG("the parent's page was reported remapped: %#llx -> %#llx",
+		       (unsigned long long)ev.before.pa, (unsigned long long)ev.after.pa);
+	EXPECT_EQ(pa, pagemap_pa(getpid(), va));
+
+	close(go[1]);
+	waitpid(child, NULL, 0);
+	watch_close(&parent_w);
+	watch_close(&child_w);
+	munmap(area, NR_PAGES * PAGE_SZ);
+}
+
+static int unload(void)
+{
+	return syscall(SYS_delete_module, "ptscope", O_NONBLOCK) ? -errno : 0;
+}
+
+static int load(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* A watch holds no reference on the module: rmmod ends it, and says so. */
+TEST(rmmod_ends_the_watch)
+{
+	struct target target;
+	struct watcher w;
+	struct wev ev;
+	int ret;
+
+	if (access(MODULE_PATH, F_OK) || access("/sys/kernel/debug/ptscope", F_OK))
+		SKIP(return, "ptscope.ko is not at " MODULE_PATH " and loaded");
+	ASSERT_EQ(0, target_start(&target, setup_area, NULL));
+	ASSERT_EQ(0, watch_open(&w, target.pid, 0, 0, NULL));
+	ret = unload();
+	ASSERT_EQ(0, ret) TH_LOG("rmmod with a watch: %s", strerror(-ret));
+	EXPECT_EQ(1, wait_event(&w, -1, 0, &ev));
+	EXPECT_EQ(PTSCOPE_WATCH_END_UNLOADED, ev.end);
+	watch_close(&w);
+	target_stop(&target);
+	ret = load();
+	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
+}
+
+TEST_HARNESS_MAIN
