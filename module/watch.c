@@ -11,14 +11,16 @@
  * its last walk saw them) and re-reads a notified range with the ordinary
  * walk (ptscope_walk_*), from a work item, comparing page by page.
  *
- * The callback only records the range: it runs where the kernel changes
+ * The callbacks only record ranges: they run where the kernel changes
  * page tables, possibly under spinlocks and with a range that must not
- * block (reclaim, the OOM reaper), so it takes a spinlock, copies three
- * words into a preallocated ring and kicks the work item; it never sleeps
- * and never takes mmap_lock.  It records at invalidate_range_end, which the
- * kernel calls with the same range and cause as invalidate_range_start,
- * once the change is made: a re-read started from the start callback could
- * see the range half changed.  When the ring is full the next re-read
+ * block (reclaim, the OOM reaper), so they take a spinlock, copy three
+ * words into a preallocated ring and kick the work item; they never sleep
+ * and never take mmap_lock.  invalidate_range_end records the range to
+ * re-read (invalidate_range_start has the same range and cause, but a
+ * re-read started then could see the range half changed);
+ * invalidate_range_start only marks it busy, so that the periodic re-walk
+ * leaves a change under way to the notified re-read, which knows its
+ * cause.  When the ring is full the next re-read
  * covers the whole watched range, with cause OVERFLOW: changes are then
  * reported without their own cause, never lost.
  *
@@ -121,6 +123,9 @@ struct ptscope_watch {
 	struct watch_range ranges[WATCH_RANGES];
 	unsigned int nr_ranges;
 	bool overflow;			/* a range did not fit in ranges */
+	unsigned int active;		/* invalidations begun, not ended, */
+	unsigned long busy_start;	/* all inside [busy_start, busy_end) */
+	unsigned long busy_end;
 	bool kicked;			/* the work item is queued to run now */
 	bool released;			/* the target's mm is going away */
 	bool ended;			/* the end is queued for the reader */
@@ -167,6 +172,29 @@ static void kick(struct ptscope_watch *w)
 }
 
 /*
+ * The kernel is about to change [range->start, range->end): the re-walk
+ * leaves those pages to the re-read that invalidate_range_end() asks for,
+ * which knows the cause.  Possibly in a context that must not sleep.
+ */
+static int watch_invalidate_start(struct mmu_notifier *mn,
+				  const struct mmu_notifier_range *range)
+{
+	struct ptscope_watch *w = container_of(mn, struct ptscope_watch, mn);
+	unsigned long flags;
+
+	spin_lock_irqsave(&w->lock, flags);
+	if (!w->active++) {
+		w->busy_start = range->start;
+		w->busy_end = range->end;
+	} else {
+		w->busy_start = min(w->busy_start, range->start);
+		w->busy_end = max(w->busy_end, range->end);
+	}
+	spin_unlock_irqrestore(&w->lock, flags);
+	return 0;
+}
+
+/*
  * Called once the kernel changed [range->start, range->end): possibly in a
  * context that must not sleep (see the top of the file).
  */
@@ -180,9 +208,12 @@ static void watch_invalidate_end(struct mmu_notifier *mn,
 	struct watch_range *last;
 	unsigned long flags;
 
-	if (start >= end)
-		return;
 	spin_lock_irqsave(&w->lock, flags);
+	/* One begun before the notifier was registered ends unmatched. */
+	if (w->active)
+		w->active--;
+	if (start >= end)
+		goto out;
 	last = w->nr_ranges ? &w->ranges[w->nr_ranges - 1] : NULL;
 	if (last && last->cause == cause && start <= last->end && end >= last->start) {
 		last->start = min(last->start, start);
@@ -195,6 +226,7 @@ static void watch_invalidate_end(struct mmu_notifier *mn,
 		w->overflow = true;
 	}
 	kick(w);
+out:
 	spin_unlock_irqrestore(&w->lock, flags);
 }
 
@@ -212,6 +244,7 @@ static void watch_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 static const struct mmu_notifier_ops watch_mn_ops = {
 	.release = watch_release,
+	.invalidate_range_start = watch_invalidate_start,
 	.invalidate_range_end = watch_invalidate_end,
 };
 
@@ -364,6 +397,28 @@ static void note_page(struct ptscope_watch *w, unsigned long va, u8 cause, void 
 	w->have_change = true;
 }
 
+/*
+ * Whether a change a re-walk found at @va is one a notification is about to
+ * report, with its cause: the re-walk may read a page between the change
+ * and invalidate_range_end(), or between that and the re-read it asks for.
+ * Such a page is left alone (not reported, the shadow unchanged) for the
+ * notified re-read.
+ */
+static bool notified_soon(struct ptscope_watch *w, unsigned long va, u8 cause)
+{
+	unsigned int i;
+	bool soon;
+
+	if (w->baseline || cause != PTSCOPE_CAUSE_SAMPLED)
+		return false;
+	spin_lock_irq(&w->lock);
+	soon = w->overflow || (w->active && va >= w->busy_start && va < w->busy_end);
+	for (i = 0; i < w->nr_ranges && !soon; i++)
+		soon = va >= w->ranges[i].start && va < w->ranges[i].end;
+	spin_unlock_irq(&w->lock);
+	return soon;
+}
+
 /* Nothing is mapped in [start, end) now. */
 static void note_gone(struct ptscope_watch *w, unsigned long start, unsigned long end, u8 cause)
 {
@@ -373,6 +428,8 @@ static void note_gone(struct ptscope_watch *w, unsigned long start, unsigned lon
 	if (start >= end)
 		return;
 	xa_for_each_range(&w->shadow, index, old, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
+		if (notified_soon(w, index << PAGE_SHIFT, cause))
+			continue;
 		note_page(w, index << PAGE_SHIFT, cause, old, NULL);
 		xa_erase(&w->shadow, index);
 	}
@@ -382,7 +439,7 @@ static void note_mapped(struct ptscope_watch *w, unsigned long va, u8 cause, voi
 {
 	void *old = xa_load(&w->shadow, va >> PAGE_SHIFT);
 
-	if (old == new)
+	if (old == new || notified_soon(w, va, cause))
 		return;
 	note_page(w, va, cause, old, new);
 	if (xa_is_err(xa_store(&w->shadow, va >> PAGE_SHIFT, new, GFP_KERNEL_ACCOUNT))) {
