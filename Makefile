@@ -6,7 +6,7 @@
 #                 6.12, 6.1 and debug (16 KiB pages), run the kselftests
 #                 in a guest of each; test make install, DKMS and the
 #                 .debs (selftests/install)
-# make demo       the seed's scenario, in a guest
+# make demo       the seed's scenario, in a guest (ARCH=arm64: an arm64 one)
 # make docs       regenerate the examples in README.md and docs/*.md, in a guest
 # make stress     the stress kselftests with long counts, on the debug kernel
 # make bench      ptscope against pagemap and PAGEMAP_SCAN, in one guest boot
@@ -64,7 +64,7 @@ check: deps
 	scripts/check
 
 demo: deps
-	scripts/demo
+	ARCH=$(ARCH) scripts/demo
 
 docs: deps
 	scripts/docs
