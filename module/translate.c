@@ -18,7 +18,7 @@
 /*
  * Note the entry at @entryp of the table at @table.  Tables below the top
  * are pages; the top one may be smaller and share its page with other
- * processes' (arm64 allocates a pgd of 16 entries, 52-bit VAs with LPA2,
+ * processes' (arm64 allocates a pgd of 16 entries, 52-bit addresses with LPA2,
  * or of 2, 16 KiB pages with 47 bits, from a slab cache).
  */
 static void note_table_level(struct ptscope_translation *t, u8 level,
