@@ -33,10 +33,11 @@
 #define MADV_COLLAPSE 25	/* 6.1; glibc 2.36 has not heard of it */
 #endif
 
-#define HUGE_SZ (2UL << 20)
+/* A PMD-sized THP: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB. */
+#define HUGE_SZ pmd_sz()
 /* The most a walk holds unsent when it pauses: a frames record of 256 pages. */
 #define PENDING_MAX (256 * PAGE_SZ)
-/* Pages of 4 KiB before the huge-page-sized area, each a run of its own. */
+/* Base pages before the huge-page-sized area, each a run of its own. */
 #define SPACERS 256
 
 /* What a dump looked like. */

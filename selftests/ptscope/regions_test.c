@@ -25,8 +25,12 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-/* The user half: /proc/PID/maps also shows [vsyscall], which is no VMA. */
-#define USER_END 0x800000000000UL
+/*
+ * Below the kernel half: /proc/PID/maps also shows x86's [vsyscall], which
+ * is no VMA.  (The user half itself ends at 47, 48, 52 or 56 bits: arm64
+ * maps the stack and libraries above 1 << 47.)
+ */
+#define USER_END 0x8000000000000000UL
 
 /* One VMA, as REGIONS_GET or /proc/PID/maps gives it. */
 struct vma_rec {
