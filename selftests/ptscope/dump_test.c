@@ -152,6 +152,14 @@ out:
 	return ret;
 }
 
+/* What goes from the end of the area: a page, or arm64's contiguous block. */
+static unsigned long tail_bytes(void)
+{
+	if (ON_X86)
+		return PAGE_SZ;
+	return PAGE_SZ * (PAGE_SZ == 4096 ? 16 : PAGE_SZ == 16384 ? 128 : 32);
+}
+
 /*
  * The target: one VMA of SPACERS pages, each a run of its own (written
  * pages between pages only read, which map the zero page read-only),
@@ -183,8 +191,13 @@ static unsigned long spacers_and_area(void *arg)
 			*page = 1;
 	}
 	memset((char *)area, 1, HUGE_SZ);
-	/* Split the huge page's PMD; its folio stays, mapped by PTEs. */
-	madvise((char *)area + HUGE_SZ - PAGE_SZ, PAGE_SZ, MADV_DONTNEED);
+	/*
+	 * Split the huge page's PMD; its folio stays, mapped by PTEs.  arm64
+	 * maps each whole contiguous block of them (64 KiB with 4 KiB pages,
+	 * 2 MiB with 16 KiB) with the contiguous bit: the whole last block
+	 * goes, so that the rest is one run of equal flags.
+	 */
+	madvise((char *)area + HUGE_SZ - tail_bytes(), tail_bytes(), MADV_DONTNEED);
 	return area;
 }
 
