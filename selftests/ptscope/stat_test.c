@@ -167,8 +167,10 @@ TEST_F(stat_target, page_tables_equal_vmpte)
 	ASSERT_EQ(0, read_stat(self->pid, &s));
 	ksft_print_msg("%lu PTE (+%lu set aside), %lu PMD, %lu PUD, %lu P4D tables, %lu empty\n",
 		       s.pte, s.pte_deposited, s.pmd, s.pud, s.p4d, s.pte_empty);
-	EXPECT_EQ(vm_pte_kb(self->pid), (s.pte + s.pte_deposited + s.pmd + s.pud) * 4);
-	/* The 2 MiB given back with MADV_DONTNEED left its table behind. */
+	/* Each table is a page. */
+	EXPECT_EQ(vm_pte_kb(self->pid),
+		  (s.pte + s.pte_deposited + s.pmd + s.pud) * (PAGE_SZ >> 10));
+	/* The PMD's worth given back with MADV_DONTNEED left its table behind. */
 	EXPECT_LE(1, s.pte_empty);
 	EXPECT_LT(s.pte_empty, s.pte);
 }
