@@ -271,6 +271,45 @@ static int parse_frames_line(const char *line, struct map_run *run)
 	return 0;
 }
 
+pid_t spawn_target(const char *path, int *in, char *line, size_t len)
+{
+	int to[2], from[2];
+	pid_t pid;
+	FILE *out;
+
+	if (pipe(to))
+		return -1;
+	if (pipe(from)) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close_range(3, ~0U, 0);
+		execl(path, path, NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	*in = to[1];
+	out = fdopen(from[0], "r");
+	if (pid > 0 && (!out || !fgets(line, len, out))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	if (out)
+		fclose(out);
+	else
+		close(from[0]);
+	if (pid < 0)
+		close(to[1]);
+	return pid;
+}
+
 /*
  * Records read from a view or a dump.  A fixed buffer never grows: reading
  * into it allocates nothing, which matters when the target is the reader.

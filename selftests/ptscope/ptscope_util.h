@@ -93,6 +93,13 @@ int run_status(const char *cmd, char *out, size_t len);
 /* Keep exactly @caps (a mask of CAP_* below 32), effective and permitted. */
 int set_caps(uint32_t caps);
 
+/*
+ * Start @path (a target program beside the test) with a pipe to its stdin
+ * and one from its stdout: its pid (-1 on failure), the pipe's write end in
+ * *@in, and the first line it prints in @line (@len bytes at most).
+ */
+pid_t spawn_target(const char *path, int *in, char *line, size_t len);
+
 /* Write @s to the file at @path (sysfs, procfs): 0 or -errno. */
 int write_file(const char *path, const char *s);
 

@@ -340,26 +340,12 @@ static void compare_rollup(struct __test_metadata *_metadata, const char *out, p
 
 TEST(rss_pss_uss_equal_smaps_rollup)
 {
-	int to[2], from[2];
 	char line[32], cmd[96], *out;
 	pid_t pid, child;
-	FILE *f;
+	int in;
 
-	ASSERT_EQ(0, pipe(to));
-	ASSERT_EQ(0, pipe(from));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close_range(3, ~0U, 0);
-		execl("./stat_target", "stat_target", NULL);
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	f = fdopen(from[0], "r");
-	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	pid = spawn_target("./stat_target", &in, line, sizeof(line));
+	ASSERT_LT(0, pid);
 	child = atoi(line);
 	kill(pid, SIGSTOP);
 	kill(child, SIGSTOP);
@@ -371,8 +357,7 @@ TEST(rss_pss_uss_equal_smaps_rollup)
 	free(out);
 	kill(child, SIGKILL);
 	kill(pid, SIGKILL);
-	close(to[1]);
-	fclose(f);
+	close(in);
 	waitpid(pid, NULL, 0);
 }
 
@@ -402,30 +387,11 @@ struct ksm_target {
 
 static int ksm_target_start(struct ksm_target *t, unsigned long *va)
 {
-	int to[2], from[2];
 	char line[32];
-	FILE *f;
 
-	if (pipe(to) || pipe(from))
+	t->pid = spawn_target("./share_target", &t->in, line, sizeof(line));
+	if (t->pid < 0)
 		return -1;
-	t->pid = fork();
-	if (t->pid == 0) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close_range(3, ~0U, 0);
-		execl("./share_target", "share_target", NULL);
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	t->in = to[1];
-	f = fdopen(from[0], "r");
-	if (t->pid < 0 || !f || !fgets(line, sizeof(line), f)) {
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	fclose(f);
 	*va = strtoul(line, NULL, 16);
 	return 0;
 }

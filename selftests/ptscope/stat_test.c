@@ -80,27 +80,12 @@ FIXTURE(stat_target) {
 
 FIXTURE_SETUP(stat_target)
 {
-	int to[2], from[2];
 	char line[32];
-	FILE *out;
+	int in;
 
-	ASSERT_EQ(0, pipe(to));
-	ASSERT_EQ(0, pipe(from));
-	self->pid = fork();
-	ASSERT_LE(0, self->pid);
-	if (self->pid == 0) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close_range(3, ~0U, 0);
-		execl("./stat_target", "stat_target", NULL);
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	self->in = fdopen(to[1], "w");
-	out = fdopen(from[0], "r");
-	ASSERT_NE(NULL, fgets(line, sizeof(line), out));
-	fclose(out);
+	self->pid = spawn_target("./stat_target", &in, line, sizeof(line));
+	ASSERT_LT(0, self->pid);
+	self->in = fdopen(in, "w");
 	self->child = atoi(line);
 	ASSERT_LT(0, self->child);
 	/* Both frozen: nothing of theirs moves between the two reads. */
