@@ -2,10 +2,11 @@
 #
 # make            build ptscope.ko (for KDIR) and userspace/ptscope
 # make deps       install what the project needs from Debian (scripts/deps.sh)
-# make check      build for 6.12, 6.1 and the debug kernel, run the
-#                 kselftests in a guest of each; test make install, DKMS
-#                 and the .debs (selftests/install)
-# make demo       the seed's scenario, in a guest
+# make check      build for x86 6.12, 6.1, PREEMPT_RT and debug (with
+#                 PTSCOPE_ARM64=1 also arm64 6.12, 6.1 and debug, 16 KiB
+#                 pages), run the kselftests in a guest of each; test make
+#                 install, DKMS and the .debs (selftests/install)
+# make demo       the seed's scenario, in a guest (ARCH=arm64: an arm64 one)
 # make docs       regenerate the examples in README.md and docs/*.md, in a guest
 # make stress     the stress kselftests with long counts, on the debug kernel
 # make bench      ptscope against pagemap and PAGEMAP_SCAN, in one guest boot
@@ -17,13 +18,14 @@
 # make deb        build/deb/: ptscope (client) and ptscope-dkms (module) .debs
 
 # The running kernel's build dir when it has one (a developer's own box),
-# else the newest installed headers (this project's build machines, whose
-# own kernel cannot load modules).  KVER=... or KDIR=... picks another.
+# else the newest installed headers of a stock kernel, not PREEMPT_RT's
+# (this project's build machines, whose own kernel cannot load modules).
+# KVER=... or KDIR=... picks another.
 ifneq ($(origin KVER),undefined)
 KDIR ?= /lib/modules/$(KVER)/build
 else
 KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build), \
-	$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+	$(shell ls -d /lib/modules/*/build 2>/dev/null | grep -v -- '-rt-' | sort -V | tail -n 1))
 endif
 
 PTSCOPE_VERSION := $(shell sed -n 's/^\#define PTSCOPE_VERSION "\(.*\)"$$/\1/p' \
@@ -62,7 +64,7 @@ check: deps
 	scripts/check
 
 demo: deps
-	scripts/demo
+	ARCH=$(ARCH) scripts/demo
 
 docs: deps
 	scripts/docs

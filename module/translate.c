@@ -15,16 +15,26 @@
 #include "compat.h"
 #include "ptscope.h"
 
-static void note_level(struct ptscope_translation *t, u8 level,
-		       void *entryp, u64 val)
+/*
+ * Note the entry at @entryp of the table at @table.  Tables below the top
+ * are pages; the top one may be smaller and share its page with other
+ * processes' (arm64 allocates a pgd of 16 entries, 52-bit addresses with LPA2,
+ * or of 2, 16 KiB pages with 47 bits, from a slab cache).
+ */
+static void note_table_level(struct ptscope_translation *t, u8 level,
+			     const void *table, const void *entryp, u64 val)
 {
 	struct ptscope_level_entry *l = &t->levels[t->nr_levels++];
-	phys_addr_t pa = virt_to_phys(entryp);
 
 	l->level = level;
-	l->table = pa & PAGE_MASK;
-	l->index = (pa & ~PAGE_MASK) / sizeof(u64);
+	l->table = virt_to_phys((void *)table);
+	l->index = (entryp - table) / sizeof(u64);
 	l->entry = val;
+}
+
+static void note_level(struct ptscope_translation *t, u8 level, void *entryp, u64 val)
+{
+	note_table_level(t, level, PTR_ALIGN_DOWN(entryp, PAGE_SIZE), entryp, val);
 }
 
 static void stop(struct ptscope_translation *t, u8 level, const char *reason)
@@ -46,14 +56,22 @@ static void descend(struct mm_struct *mm, unsigned long addr,
 
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
-	note_level(t, PTSCOPE_LEVEL_PGD, pgdp, pgd_val(pgd));
-	if (pgd_none(pgd) || pgd_bad(pgd))
-		return stop(t, PTSCOPE_LEVEL_PGD, "entry is empty");
+	if (!mm_p4d_folded(mm)) {
+		note_table_level(t, PTSCOPE_LEVEL_PGD, mm->pgd, pgdp, pgd_val(pgd));
+		if (pgd_none(pgd) || pgd_bad(pgd))
+			return stop(t, PTSCOPE_LEVEL_PGD, "entry is empty");
+	}
 
-	/* A folded level is the entry above it, tested only here. */
+	/*
+	 * A P4D folded away is the top level: at build time the pgd entry
+	 * itself, at boot (arm64 without LPA2) the entry at the P4D's index
+	 * in the pgd's page.
+	 */
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
-	if (!mm_p4d_folded(mm))
+	if (mm_p4d_folded(mm))
+		note_table_level(t, PTSCOPE_LEVEL_PGD, mm->pgd, p4dp, p4d_val(p4d));
+	else
 		note_level(t, PTSCOPE_LEVEL_P4D, p4dp, p4d_val(p4d));
 	if (p4d_none(p4d) || p4d_bad(p4d))
 		return stop(t, mm_p4d_folded(mm) ? PTSCOPE_LEVEL_PGD : PTSCOPE_LEVEL_P4D,
@@ -145,8 +163,10 @@ int ptscope_translate(struct mm_struct *mm, unsigned long addr,
 		 * Without a VMA, tables below the top level may be freed under
 		 * us (munmap frees them with mmap_lock only held for read).
 		 */
-		note_level(t, PTSCOPE_LEVEL_PGD, pgd_offset(mm, addr),
-			   pgd_val(READ_ONCE(*pgd_offset(mm, addr))));
+		pgd_t *pgdp = pgd_offset(mm, addr);
+		u64 *top = mm_p4d_folded(mm) ? (u64 *)p4d_offset(pgdp, addr) : (u64 *)pgdp;
+
+		note_table_level(t, PTSCOPE_LEVEL_PGD, mm->pgd, top, READ_ONCE(*top));
 		stop(t, PTSCOPE_LEVEL_NONE, "no VMA holds this address");
 	} else {
 		struct address_space *hugetlb = ptscope_hugetlb_mapping(vma);

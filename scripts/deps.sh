@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install everything ptscope needs from Debian's archive and unpack the
-# kselftest framework from linux-source-6.12.  Idempotent and quiet on a
-# warm machine: apt is only called for packages that are missing.
+# Install everything ptscope needs from Debian's archive, unpack the
+# kselftest framework from linux-source-6.12, and fetch the arm64 guests'
+# kernels and libraries into the cache (scripts/arm64-deps).  Idempotent
+# and quiet on a warm machine: apt is only called for packages that are
+# missing.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +16,9 @@ packages=(
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian debootstrap
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 	linux-source-6.12
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	bc flex bison libelf-dev libssl-dev dwarves rsync kmod
 	codespell python3 man-db python3-yaml python3-jsonschema
 )
@@ -70,4 +74,7 @@ if [ ! -e "$stamp" ]; then
 		linux-source-6.12/tools/net/ynl/lib
 	touch "$stamp"
 fi
+# The arm64 guests: kernels, headers, busybox and the client's libraries,
+# unpacked into the cache, never installed (see scripts/arm64-deps).
+"$(dirname "$0")/arm64-deps"
 echo "deps: ok"

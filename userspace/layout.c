@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <linux/ptscope.h>
 
 #include "names.h"
@@ -99,6 +100,33 @@ static const char *growth(uint32_t region)
 	return NULL;
 }
 
+#ifdef __aarch64__
+/*
+ * arm64: TTBR0 maps the user half [0, 2^bits), TTBR1 the kernel half
+ * [-2^bits, 2^64), bits 47 or 48 as wide as the stack at the top shows,
+ * or 52 where the kernel honours a hint above 48 bits (LPA2, 64K pages).
+ */
+static struct block kernel_block(const struct layout *l, uint64_t *user_end)
+{
+	uint64_t top = l->n ? l->blocks[l->n - 1].end : 0;
+	unsigned int bits = top > 1 ? 64 - __builtin_clzll(top - 1) : 48;
+	void *high = mmap((void *)(1UL << 51), 1, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (high != MAP_FAILED) {
+		if ((uint64_t)high >= 1ULL << 48)
+			bits = 52;
+		munmap(high, 1);
+	}
+	if (bits < 47)
+		bits = 47;
+	*user_end = 1ULL << bits;
+	return (struct block){
+		.start = -(1ULL << bits),
+		.region = PTSCOPE_REGION_KERNEL,
+	};
+}
+#else
 /*
  * The kernel half, and the end of the user half below the non-canonical
  * hole.  5-level paging is the only way a user mapping lies above 47 bits;
@@ -115,6 +143,7 @@ static struct block kernel_block(const struct layout *l, uint64_t *user_end)
 		.region = PTSCOPE_REGION_KERNEL,
 	};
 }
+#endif
 
 static void print_gap(const char *kind, uint64_t start, uint64_t end)
 {

@@ -28,6 +28,21 @@ static uint64_t pagemap_pa(pid_t pid, unsigned long va)
 	return pme & PM_PRESENT ? PM_PFN(pme) * PAGE_SZ : 0;
 }
 
+/*
+ * The commands below name the seed page's range as 400000-401000, one
+ * 4 KiB page: with larger pages its end is SEED_VA + PAGE_SZ (404000 with
+ * 16 KiB pages), the same number of digits, rewritten in place.
+ */
+static char *seed_range(char *cmd)
+{
+	char end[16], *at = strstr(cmd, "401000");
+
+	snprintf(end, sizeof(end), "%lx", SEED_VA + PAGE_SZ);
+	if (at && strlen(end) == 6)
+		memcpy(at, end, 6);
+	return cmd;
+}
+
 TEST(translate_reads_the_address_as_hex_with_or_without_0x)
 {
 	static const char *const spellings[] = {
@@ -60,7 +75,7 @@ TEST(map_range_reads_both_ends_as_hex)
 	ASSERT_EQ(0, target_start(&t, map_seed_page, (void *)'A'));
 	ASSERT_EQ(SEED_VA, t.value);
 	snprintf(cmd, sizeof(cmd), "ptscope map -j --range 400000-0000000000401000 %d", t.pid);
-	json = run_output(cmd);
+	json = run_output(seed_range(cmd));
 	ASSERT_NE(NULL, json) TH_LOG("%s failed", cmd);
 	first = strstr(json, "{\"va\":\"0x400000\",\"pa\":");
 	EXPECT_NE(NULL, first) TH_LOG("%s", json);
@@ -171,7 +186,7 @@ TEST(options_go_before_or_after_the_arguments)
 	snprintf(want, sizeof(want), "\"pid\":%d", t.pid);
 	for (i = 0; i < ARRAY_SIZE(lines); i++) {
 		snprintf(cmd, sizeof(cmd), lines[i], t.pid);
-		strcat(cmd, " 2>&1");
+		strcat(seed_range(cmd), " 2>&1");
 		EXPECT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
 		EXPECT_EQ('{', out[0]) TH_LOG("%s: not JSON: %s", cmd, out);
 		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s: %s", cmd, out);
@@ -247,8 +262,8 @@ TEST(a_name_takes_all_its_processes_or_lists_them)
 	ASSERT_EQ(0, target_start(&a, named_seed_page, "ptscope-twin"));
 	ASSERT_EQ(0, target_start(&b, named_seed_page, "ptscope-twin"));
 
-	ASSERT_EQ(0, run_status("ptscope map -j ptscope-twin --range 400000-401000",
-				out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "ptscope map -j ptscope-twin --range 400000-401000");
+	ASSERT_EQ(0, run_status(seed_range(cmd), out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_EQ('[', out[0]) TH_LOG("%s", out);
 	EXPECT_EQ(2, count(out, "\"comm\":\"ptscope-twin\"")) TH_LOG("%s", out);
 	snprintf(want, sizeof(want), "\"pid\":%d,", a.pid);
@@ -336,14 +351,14 @@ TEST(help_is_help)
 
 /* The node is where the seed page's frame is, as move_pages() finds it. */
 #define MAP_X_JSON \
-	"\"mapcount\":1,\"node\":%d,\"folio_size\":4096,\"folio_map\":null,\"backing\":\"anon\"," \
+	"\"mapcount\":1,\"node\":%d,\"folio_size\":%lu,\"folio_map\":null,\"backing\":\"anon\"," \
 	"\"mem_type\":\"write-back\",\"pkey\":0,"
 #define MAP_X_COLUMNS "MAPS NODE FOLIO FOLIO-MAP BACKING   MEMORY        PKEY FLAGS"
-#define MAP_X_TEXT "    1 %4d    4K -         anon      write-back       0 present"
+#define MAP_X_TEXT "    1 %4d %5s -         anon      write-back       0 present"
 #define TRANSLATE_TEXT \
-	"  frame anon, in a 4K folio, node %d, mapped 1 time(s), write-back memory, pkey 0\n"
+	"  frame anon, in a %s folio, node %d, mapped 1 time(s), write-back memory, pkey 0\n"
 #define TRANSLATE_JSON \
-	"\"frame\":{\"backing\":\"anon\",\"folio_size\":4096,\"node\":%d,\"mapcount\":1," \
+	"\"frame\":{\"backing\":\"anon\",\"folio_size\":%lu,\"node\":%d,\"mapcount\":1," \
 	"\"mem_type\":\"write-back\",\"pkey\":0}"
 
 /* -x: what the frame is; translate always says it. */
@@ -359,25 +374,25 @@ TEST(map_x_and_translate_say_what_the_frame_is)
 	syscall(SYS_move_pages, t.pid, 1, &page, NULL, &node, 0);
 	ASSERT_LE(0, node);
 	snprintf(cmd, sizeof(cmd), "ptscope map -x -j %d --range 400000-401000", t.pid);
-	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	snprintf(want, sizeof(want), MAP_X_JSON, node);
+	ASSERT_EQ(0, run_status(seed_range(cmd), out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), MAP_X_JSON, node, PAGE_SZ);
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope map --extended %d --range 400000-401000", t.pid);
-	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_status(seed_range(cmd), out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, MAP_X_COLUMNS)) TH_LOG("%s", out);
-	snprintf(want, sizeof(want), MAP_X_TEXT, node);
+	snprintf(want, sizeof(want), MAP_X_TEXT, node, size_name(PAGE_SZ));
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope map %d --range 400000-401000", t.pid);
-	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_status(seed_range(cmd), out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(out, "anon")) TH_LOG("frame info without -x: %s", out);
 
 	snprintf(cmd, sizeof(cmd), "ptscope translate %d 400000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	snprintf(want, sizeof(want), TRANSLATE_TEXT, node);
+	snprintf(want, sizeof(want), TRANSLATE_TEXT, size_name(PAGE_SZ), node);
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "ptscope translate -j %d 400000", t.pid);
 	ASSERT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	snprintf(want, sizeof(want), TRANSLATE_JSON, node);
+	snprintf(want, sizeof(want), TRANSLATE_JSON, PAGE_SZ, node);
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	EXPECT_EQ(2, run_status("ptscope regions -x 1 2>&1", out, sizeof(out))) TH_LOG("%s", out);
 	target_stop(&t);

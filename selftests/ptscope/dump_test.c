@@ -33,10 +33,11 @@
 #define MADV_COLLAPSE 25	/* 6.1; glibc 2.36 has not heard of it */
 #endif
 
-#define HUGE_SZ (2UL << 20)
+/* A PMD-sized THP: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB. */
+#define HUGE_SZ pmd_sz()
 /* The most a walk holds unsent when it pauses: a frames record of 256 pages. */
 #define PENDING_MAX (256 * PAGE_SZ)
-/* Pages of 4 KiB before the huge-page-sized area, each a run of its own. */
+/* Base pages before the huge-page-sized area, each a run of its own. */
 #define SPACERS 256
 
 /* What a dump looked like. */
@@ -151,6 +152,14 @@ out:
 	return ret;
 }
 
+/* What goes from the end of the area: a page, or arm64's contiguous block. */
+static unsigned long tail_bytes(void)
+{
+	if (ON_X86)
+		return PAGE_SZ;
+	return PAGE_SZ * (PAGE_SZ == 4096 ? 16 : PAGE_SZ == 16384 ? 128 : 32);
+}
+
 /*
  * The target: one VMA of SPACERS pages, each a run of its own (written
  * pages between pages only read, which map the zero page read-only),
@@ -182,8 +191,13 @@ static unsigned long spacers_and_area(void *arg)
 			*page = 1;
 	}
 	memset((char *)area, 1, HUGE_SZ);
-	/* Split the huge page's PMD; its folio stays, mapped by PTEs. */
-	madvise((char *)area + HUGE_SZ - PAGE_SZ, PAGE_SZ, MADV_DONTNEED);
+	/*
+	 * Split the huge page's PMD; its folio stays, mapped by PTEs.  arm64
+	 * maps each whole contiguous block of them (64 KiB with 4 KiB pages,
+	 * 2 MiB with 16 KiB) with the contiguous bit: the whole last block
+	 * goes, so that the rest is one run of equal flags.
+	 */
+	madvise((char *)area + HUGE_SZ - tail_bytes(), tail_bytes(), MADV_DONTNEED);
 	return area;
 }
 

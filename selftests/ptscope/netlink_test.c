@@ -216,15 +216,6 @@ static int translation_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static bool five_level_paging(void)
-{
-	char *flags = run_output("grep -m1 '^flags' /proc/cpuinfo");
-	bool la57 = flags && strstr(flags, " la57");
-
-	free(flags);
-	return la57;
-}
-
 TEST(translate_walks_every_level_to_pagemap_pa)
 {
 	char *p = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -241,7 +232,9 @@ TEST(translate_walks_every_level_to_pagemap_pa)
 		TH_LOG("%s", extack);
 	pme = pagemap_entry(getpid(), (unsigned long)p);
 	ASSERT_TRUE(pme & PM_PRESENT);
-	EXPECT_EQ(five_level_paging() ? 5 : 4, t.levels);
+	/* As many levels as the kernel uses (x86 LA57, arm64 LPA2: 5; 16K pages: 3). */
+	EXPECT_EQ(pt_levels(), t.levels)
+		TH_LOG("%u-bit addresses, %s pages", user_va_bits(), size_name(PAGE_SZ));
 	EXPECT_EQ(PTSCOPE_LEVEL_PTE, t.last_level);
 	EXPECT_TRUE(t.has_pa);
 	EXPECT_EQ(PM_PFN(pme) * PAGE_SZ + 123, t.pa);
@@ -683,13 +676,25 @@ static void pagemap_runs(unsigned long start, unsigned long end, struct dump_cou
 /*
  * Dump [p, p + len) of this process and count its runs and pages, and
  * pagemap's: again until they agree (compaction may move a page between
- * the two reads), five times at most.  Returns the dump's error.
+ * the two reads), five times at most.  Returns the dump's error.  NUMA
+ * balancing is held off meanwhile, as the oracle does: its hinting
+ * entries (PROT_NONE, flagged so) cut ptscope's runs where pagemap,
+ * which shows no flags, sees none: the likely cause of 1597 runs
+ * against pagemap's 1596 seen twice in the whole suite on arm64 6.1
+ * with two nodes (alone, with it off or one node, it passed).
  */
 static int dump_and_pagemap(char *p, unsigned long len, struct dump_count *got,
 			    struct dump_count *want)
 {
+	const char *knob = "/proc/sys/kernel/numa_balancing";
+	char saved[16] = "";
 	int attempt, ret = 0;
+	FILE *f = fopen(knob, "r");
 
+	if (f && fgets(saved, sizeof(saved), f))
+		write_file(knob, "0");
+	if (f)
+		fclose(f);
 	for (attempt = 0; attempt < 5; attempt++) {
 		memset(got, 0, sizeof(*got));
 		memset(want, 0, sizeof(*want));
@@ -701,6 +706,8 @@ static int dump_and_pagemap(char *p, unsigned long len, struct dump_count *got,
 		if (!ret && got->runs == want->runs && got->pages == want->pages)
 			break;
 	}
+	if (saved[0])
+		write_file(knob, saved);
 	return ret;
 }
 

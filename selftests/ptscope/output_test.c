@@ -441,7 +441,13 @@ TEST(kernel_half_is_headed_as_such_in_rows_of_its_areas)
 		rows++;
 	}
 	EXPECT_LT(0, rows);
-	EXPECT_LT(0, ranges) TH_LOG("vmalloc alone spans many top-level entries");
+	/*
+	 * x86 fills every top-level entry of vmalloc space at boot
+	 * (preallocate_vmalloc_pages()): vmalloc alone spans many.  arm64's
+	 * swapper table gets an entry where something is mapped, and with
+	 * 52-bit addresses one entry spans 256 TiB.
+	 */
+	EXPECT_TRUE(!ON_X86 || ranges > 0) TH_LOG("vmalloc alone spans many top-level entries");
 	free(out);
 
 	/*

@@ -24,6 +24,88 @@
 #define DEBUGFS "/sys/kernel/debug/ptscope/"
 #define EXEC_CHILD_ARG "--ptscope-exec-child"
 
+unsigned long page_sz(void)
+{
+	static unsigned long size;
+
+	if (!size)
+		size = sysconf(_SC_PAGESIZE);
+	return size;
+}
+
+unsigned int page_shift(void)
+{
+	return __builtin_ctzl(page_sz());
+}
+
+unsigned long pmd_sz(void)
+{
+	static unsigned long size;
+	FILE *f;
+
+	if (size)
+		return size;
+	f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
+	if (!f || fscanf(f, "%lu", &size) != 1 || !size || (size & (size - 1)))
+		size = page_sz() * (page_sz() / 8);
+	if (f)
+		fclose(f);
+	return size;
+}
+
+unsigned int pmd_order(void)
+{
+	return __builtin_ctzl(pmd_sz()) - page_shift();
+}
+
+unsigned long pud_sz(void)
+{
+	return pmd_sz() * (page_sz() / 8);
+}
+
+unsigned int user_va_bits(void)
+{
+	static unsigned int bits;
+	unsigned long top = (unsigned long)__builtin_frame_address(0);
+	void *high;
+
+	if (bits)
+		return bits;
+	bits = 64 - __builtin_clzl(top);
+	high = mmap((void *)(1UL << 52), page_sz(), PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (high != MAP_FAILED) {
+		if (64 - __builtin_clzl((unsigned long)high) > bits)
+			bits = ON_X86 ? 57 : 52;
+		munmap(high, page_sz());
+	}
+	return bits;
+}
+
+unsigned int pt_levels(void)
+{
+	unsigned int per_level = page_shift() - 3;
+
+	return (user_va_bits() - page_shift() + per_level - 1) / per_level;
+}
+
+const char *size_name(unsigned long bytes)
+{
+	static char names[4][24];
+	static unsigned int next;
+	const char *units = "KMGT";
+	char *name = names[next++ % 4];
+	int u = 0;
+
+	bytes >>= 10;
+	while (bytes >= 1024 && !(bytes & 1023) && units[u + 1]) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(name, sizeof(names[0]), "%lu%c", bytes, units[u]);
+	return name;
+}
+
 /* Run a command; return its whole stdout (caller frees) or NULL. */
 char *run_output(const char *cmd)
 {
@@ -187,6 +269,45 @@ static int parse_frames_line(const char *line, struct map_run *run)
 	if (strcmp(pa, "-") && strncmp(pa, "swap:", 5))
 		run->pa = strtoull(pa, NULL, 16);
 	return 0;
+}
+
+pid_t spawn_target(const char *path, int *in, char *line, size_t len)
+{
+	int to[2], from[2];
+	pid_t pid;
+	FILE *out;
+
+	if (pipe(to))
+		return -1;
+	if (pipe(from)) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close_range(3, ~0U, 0);
+		execl(path, path, NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	*in = to[1];
+	out = fdopen(from[0], "r");
+	if (pid > 0 && (!out || !fgets(line, len, out))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	if (out)
+		fclose(out);
+	else
+		close(from[0]);
+	if (pid < 0)
+		close(to[1]);
+	return pid;
 }
 
 /*
@@ -478,7 +599,8 @@ static int frames_runs(const struct nlattr *nest,
 		return -1;
 	copy_run(header, &frames);
 	pages = mnl_attr_get_payload_len(addrs) / sizeof(uint64_t);
-	if (frames.page_shift != 12 || frames.state != PTSCOPE_STATE_PRESENT || pages < 2 ||
+	if (frames.page_shift != page_shift() || frames.state != PTSCOPE_STATE_PRESENT ||
+	    pages < 2 ||
 	    pages * sizeof(uint64_t) != mnl_attr_get_payload_len(addrs) ||
 	    pages != frames.size / PAGE_SZ)
 		return -1;

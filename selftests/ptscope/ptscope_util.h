@@ -11,7 +11,47 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PAGE_SZ 4096UL
+/*
+ * The running kernel's base page (4, 16 or 64 KiB on arm64), as
+ * sysconf(_SC_PAGESIZE) says: a runtime value, never an array's size.
+ */
+unsigned long page_sz(void);
+#define PAGE_SZ page_sz()
+/* log2(PAGE_SZ): 12, 14 or 16. */
+unsigned int page_shift(void);
+/*
+ * What one PMD entry maps: the PMD-sized THP (hpage_pmd_size in
+ * /sys/kernel/mm/transparent_hugepage), else a table of PAGE_SZ / 8
+ * entries' worth of pages: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB.
+ */
+unsigned long pmd_sz(void);
+/* log2(pmd_sz() / PAGE_SZ): a PMD-sized THP's folio order (9 with 4 KiB pages). */
+unsigned int pmd_order(void);
+/* What one PUD entry maps: 1 GiB with 4 KiB pages, 64 GiB with 16 KiB. */
+unsigned long pud_sz(void);
+/* @bytes as ptscope prints a size: "4K", "16K", "2M", "1G". */
+const char *size_name(unsigned long bytes);
+/*
+ * The user address space's width as the kernel lays it out: the main
+ * stack sits just below its top (47 bits on x86-64 and on arm64 with
+ * 47-bit addresses, 48 on arm64), and a hint above that is honoured only
+ * with 5-level paging (x86 LA57: 57 bits) or 52-bit addresses (arm64 LPA2
+ * or 64 KiB pages).
+ */
+unsigned int user_va_bits(void);
+/*
+ * The page-table levels the kernel walks for a user address: the VA bits
+ * above the page offset, (page_shift() - 3) bits per level (a table is a
+ * page of 8-byte entries): 4 or 5 with 4 KiB pages, 3 with 16 KiB and
+ * 47-bit addresses.
+ */
+unsigned int pt_levels(void);
+/* Whether this is an x86-64 (or an arm64) build: x86-only features skip elsewhere. */
+#if defined(__x86_64__)
+#define ON_X86 1
+#else
+#define ON_X86 0
+#endif
 /* The seed's address: "Process A reads from 0x00400000, so does B". */
 #define SEED_VA 0x00400000UL
 
@@ -52,6 +92,13 @@ int run_status(const char *cmd, char *out, size_t len);
 
 /* Keep exactly @caps (a mask of CAP_* below 32), effective and permitted. */
 int set_caps(uint32_t caps);
+
+/*
+ * Start @path (a target program beside the test) with a pipe to its stdin
+ * and one from its stdout: its pid (-1 on failure), the pipe's write end in
+ * *@in, and the first line it prints in @line (@len bytes at most).
+ */
+pid_t spawn_target(const char *path, int *in, char *line, size_t len);
 
 /* Write @s to the file at @path (sysfs, procfs): 0 or -errno. */
 int write_file(const char *path, const char *s);

@@ -25,8 +25,12 @@
 #include "kselftest_harness.h"
 #include "ptscope_util.h"
 
-/* The user half: /proc/PID/maps also shows [vsyscall], which is no VMA. */
-#define USER_END 0x800000000000UL
+/*
+ * Below the kernel half: /proc/PID/maps also shows x86's [vsyscall], which
+ * is no VMA.  (The user half itself ends at 47, 48, 52 or 56 bits: arm64
+ * maps the stack and libraries above 1 << 47.)
+ */
+#define USER_END 0x8000000000000000UL
 
 /* One VMA, as REGIONS_GET or /proc/PID/maps gives it. */
 struct vma_rec {
@@ -323,7 +327,22 @@ static int debugfs_regions(pid_t pid, struct vma_list *l)
 	return 0;
 }
 
-TEST(split_file_mappings_list_every_vma_with_its_region)
+/*
+ * 16,000 VMAs made and read take more than the harness's default 30 s on
+ * the arm64 debug kernel (KASAN, lockdep, 16 KiB pages zeroed under TCG).
+ */
+FIXTURE(split_file_mappings) {
+};
+
+FIXTURE_SETUP(split_file_mappings)
+{
+}
+
+FIXTURE_TEARDOWN(split_file_mappings)
+{
+}
+
+TEST_F_TIMEOUT(split_file_mappings, list_every_vma_with_its_region, 240)
 {
 	struct vma_list maps = {}, nl = {}, dfs = {};
 	char extack[256];
@@ -359,7 +378,7 @@ TEST(split_file_mappings_list_every_vma_with_its_region)
  * The map walk classifies too, with its own cache, and drops the lock
  * every few dozen VMAs: every run of a split file carries its VMA's region.
  */
-TEST(split_file_mappings_map_runs_carry_their_region)
+TEST_F_TIMEOUT(split_file_mappings, map_runs_carry_their_region, 240)
 {
 	struct vma_list maps = {};
 	struct map_run *runs;

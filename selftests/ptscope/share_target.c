@@ -16,7 +16,7 @@
 #include <signal.h>
 
 #define PAGES 64
-#define PAGE 4096UL
+#define PAGE ((unsigned long)sysconf(_SC_PAGESIZE))
 
 int main(void)
 {

@@ -18,8 +18,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 
-#define PAGE 4096UL
-#define MIB (1024 * 1024UL)
+/* The base page, and a PMD's span (a PMD-sized THP): 4 KiB and 2 MiB on x86. */
+static unsigned long page, huge;
+#define PAGE page
 
 static void touch(char *p, unsigned long len)
 {
@@ -49,6 +50,8 @@ int main(void)
 	pid_t child;
 	char c;
 
+	page = sysconf(_SC_PAGESIZE);
+	huge = page * (page / 8);
 	anon = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	zero = mmap(NULL, 32 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (fd < 0 || ftruncate(fd, 32 * PAGE))
@@ -56,24 +59,24 @@ int main(void)
 	shm = mmap(NULL, 32 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	fd = open("/proc/self/exe", O_RDONLY);
 	file = mmap(NULL, 16 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
-	thp = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	gone = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	thp = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	gone = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (gone == MAP_FAILED || anon == MAP_FAILED || zero == MAP_FAILED || shm == MAP_FAILED ||
 	    file == MAP_FAILED || thp == MAP_FAILED)
 		return 1;
 	madvise(zero, 32 * PAGE, MADV_NOHUGEPAGE);
-	thp = (char *)(((unsigned long)thp + 2 * MIB - 1) & ~(2 * MIB - 1));
-	madvise(thp, 2 * MIB, MADV_HUGEPAGE);
+	thp = (char *)(((unsigned long)thp + huge - 1) & ~(huge - 1));
+	madvise(thp, huge, MADV_HUGEPAGE);
 	touch(anon, 64 * PAGE);
 	read_pages(zero, 32 * PAGE);
 	touch(shm, 16 * PAGE);
 	read_pages(file, 16 * PAGE);
-	touch(thp, 2 * MIB);
+	touch(thp, huge);
 	/* A whole PTE table's worth of pages, freed: the table stays, empty. */
-	gone = (char *)(((unsigned long)gone + 2 * MIB - 1) & ~(2 * MIB - 1));
-	madvise(gone, 2 * MIB, MADV_NOHUGEPAGE);
-	touch(gone, 2 * MIB);
-	madvise(gone, 2 * MIB, MADV_DONTNEED);
+	gone = (char *)(((unsigned long)gone + huge - 1) & ~(huge - 1));
+	madvise(gone, huge, MADV_NOHUGEPAGE);
+	touch(gone, huge);
+	madvise(gone, huge, MADV_DONTNEED);
 
 	if (pipe(ready))
 		return 1;

@@ -80,27 +80,12 @@ FIXTURE(stat_target) {
 
 FIXTURE_SETUP(stat_target)
 {
-	int to[2], from[2];
 	char line[32];
-	FILE *out;
+	int in;
 
-	ASSERT_EQ(0, pipe(to));
-	ASSERT_EQ(0, pipe(from));
-	self->pid = fork();
-	ASSERT_LE(0, self->pid);
-	if (self->pid == 0) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close_range(3, ~0U, 0);
-		execl("./stat_target", "stat_target", NULL);
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	self->in = fdopen(to[1], "w");
-	out = fdopen(from[0], "r");
-	ASSERT_NE(NULL, fgets(line, sizeof(line), out));
-	fclose(out);
+	self->pid = spawn_target("./stat_target", &in, line, sizeof(line));
+	ASSERT_LT(0, self->pid);
+	self->in = fdopen(in, "w");
 	self->child = atoi(line);
 	ASSERT_LT(0, self->child);
 	/* Both frozen: nothing of theirs moves between the two reads. */
@@ -167,8 +152,10 @@ TEST_F(stat_target, page_tables_equal_vmpte)
 	ASSERT_EQ(0, read_stat(self->pid, &s));
 	ksft_print_msg("%lu PTE (+%lu set aside), %lu PMD, %lu PUD, %lu P4D tables, %lu empty\n",
 		       s.pte, s.pte_deposited, s.pmd, s.pud, s.p4d, s.pte_empty);
-	EXPECT_EQ(vm_pte_kb(self->pid), (s.pte + s.pte_deposited + s.pmd + s.pud) * 4);
-	/* The 2 MiB given back with MADV_DONTNEED left its table behind. */
+	/* Each table is a page. */
+	EXPECT_EQ(vm_pte_kb(self->pid),
+		  (s.pte + s.pte_deposited + s.pmd + s.pud) * (PAGE_SZ >> 10));
+	/* The PMD's worth given back with MADV_DONTNEED left its table behind. */
 	EXPECT_LE(1, s.pte_empty);
 	EXPECT_LT(s.pte_empty, s.pte);
 }

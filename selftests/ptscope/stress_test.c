@@ -103,16 +103,17 @@ static unsigned long churn(void *arg)
 			break;
 		case 3:
 			/* a huge page, then part of it thrown away: the PMD splits */
-			off &= ~((2UL << 20) - 1);
-			if (off + (2UL << 20) > AREA_PAGES * PAGE_SZ)
+			off &= ~(pmd_sz() - 1);
+			if (off + pmd_sz() > AREA_PAGES * PAGE_SZ)
 				break;
-			p = mmap(area + off, 2UL << 20, PROT_READ | PROT_WRITE,
+			p = mmap(area + off, pmd_sz(), PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 			if (p == MAP_FAILED)
 				break;
-			madvise(p, 2UL << 20, MADV_HUGEPAGE);
-			memset(p, 2, 2UL << 20);
-			madvise(p + PAGE_SZ * (rnd() % 512), PAGE_SZ, MADV_DONTNEED);
+			madvise(p, pmd_sz(), MADV_HUGEPAGE);
+			memset(p, 2, pmd_sz());
+			madvise(p + PAGE_SZ * (rnd() % (pmd_sz() / PAGE_SZ)), PAGE_SZ,
+				MADV_DONTNEED);
 			break;
 		case 4:
 			madvise(area + off, len, MADV_PAGEOUT);

@@ -279,9 +279,10 @@ static unsigned long anon_huge_kib(void *p)
 	return kib;
 }
 
-TEST(thp_is_one_2m_entry)
+/* A PMD-sized THP (2 MiB with 4 KiB pages, 32 MiB with 16 KiB) is one entry. */
+TEST(thp_is_one_pmd_entry)
 {
-	const unsigned long huge = 2UL << 20;
+	const unsigned long huge = pmd_sz();
 	struct map_run *runs = NULL;
 	const struct map_run *run;
 	char *area, *p;
@@ -296,7 +297,7 @@ TEST(thp_is_one_2m_entry)
 	if (madvise(p, huge, MADV_HUGEPAGE))
 		SKIP(return, "MADV_HUGEPAGE: %s", strerror(errno));
 	memset(p, 1, huge);
-	if (anon_huge_kib(p) < 2048)
+	if (anon_huge_kib(p) < huge >> 10)
 		SKIP(return, "no huge page was available for the fault");
 
 	n = ptscope_read_map(getpid(), &runs);
@@ -325,9 +326,10 @@ TEST(scattered_pages_match_pagemap)
 	munmap(p, len);
 }
 
-TEST(hugetlb_2m_page)
+/* A hugetlb page of the default size, a PMD's (2 MiB with 4 KiB pages). */
+TEST(hugetlb_pmd_page)
 {
-	const unsigned long huge = 2UL << 20;
+	const unsigned long huge = pmd_sz();
 	struct map_run *runs = NULL;
 	const struct map_run *run;
 	char *p;
@@ -365,22 +367,27 @@ TEST(hugetlb_2m_page)
  */
 TEST(shared_hugetlb_tables_read_while_unshared)
 {
-	const unsigned long gib = 1UL << 30, huge = 2UL << 20;
+	/* A PMD table maps a PUD's worth: 1 GiB of 2 MiB pages with 4 KiB pages. */
+	const unsigned long gib = pud_sz(), huge = pmd_sz(), want = gib / huge;
 	struct map_run *runs = NULL;
-	char cmd[64], *area, *p, *out;
+	char cmd[64], count[24], *area, *p, *out;
 	int fd, i, n, status;
 	pid_t child, children[2];
 	unsigned long off;
 
-	if (write_file("/proc/sys/vm/nr_hugepages", "512"))
+	if (gib > 1UL << 30)
+		SKIP(return, "a shared PMD table maps %s of hugetlb pages with %s pages: too much",
+		     size_name(gib), size_name(PAGE_SZ));
+	snprintf(count, sizeof(count), "%lu", want);
+	if (write_file("/proc/sys/vm/nr_hugepages", count))
 		SKIP(return, "cannot reserve hugetlb pages");
 	out = run_output("cat /proc/sys/vm/nr_hugepages");
 	n = out ? atoi(out) : 0;
 	free(out);
-	fd = n >= 512 ? memfd_create("ptscope_hugetlb", MFD_HUGETLB) : -1;
+	fd = n >= (int)want ? memfd_create("ptscope_hugetlb", MFD_HUGETLB) : -1;
 	if (fd < 0 || ftruncate(fd, gib)) {
 		write_file("/proc/sys/vm/nr_hugepages", "0");
-		SKIP(return, "no 1 GiB of hugetlb pages (%d of 512)", n);
+		SKIP(return, "no %s of hugetlb pages (%d of %lu)", size_name(gib), n, want);
 	}
 	area = mmap(NULL, 2 * gib, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(MAP_FAILED, area);
@@ -508,18 +515,26 @@ TEST(sparse_64g_reservation_reports_only_touched_pages)
 	munmap(p, len);
 }
 
+/*
+ * Above the default mmap window (x86: 47 bits, arm64: 48), which a hint
+ * reaches only with 5-level paging (x86 LA57) or 52-bit addresses (arm64 LPA2
+ * or 64 KiB pages).
+ */
 TEST(five_level_address_above_47_bits)
 {
 	void *hint = (void *)(1UL << 52);
+	const unsigned int window = ON_X86 ? 47 : 48;
 	unsigned long va;
 	char *p;
 
 	p = mmap(hint, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	va = (unsigned long)p;
-	if (va < (1UL << 47)) {
+	if (va < (1UL << window)) {
 		munmap(p, PAGE_SZ);
-		SKIP(return, "4-level paging: no addresses above 47 bits (boot with -cpu max)");
+		if (ON_X86)
+			SKIP(return, "4-level paging: no addresses above 47 bits (-cpu max)");
+		SKIP(return, "no addresses above 48 bits (52 bits: LPA2 or 64K pages)");
 	}
 	p[0] = 1;
 	EXPECT_NE(0, pa_of(getpid(), va));
