@@ -6,7 +6,8 @@
  * swaps out and a touch swaps back in, mprotect changes protection,
  * munmap unmaps, a fault maps (found by the periodic re-walk).  The watch
  * ends, saying why, when the target exits and when the module is
- * removed; many watchers of one target each see every change.
+ * removed; many watchers of one target each see every change.  On a
+ * kernel without mmu notifiers every test skips.
  */
 
 #include <errno.h>
@@ -35,6 +36,31 @@
 #define WAIT_MS 3000
 
 #define MODULE_PATH "/lib/ptscope/ptscope.ko"
+
+static void put_own_pid(struct nlmsghdr *nlh, void *arg)
+{
+	pid_t pid = getpid();
+
+	put_pid_attr(nlh, &pid);
+}
+
+/* Why no test here can run, when watch_available() says none can. */
+static const char *unavailable;
+
+/*
+ * Whether the module is loaded and this kernel has mmu notifiers
+ * (CONFIG_MMU_NOTIFIER: KVM, HMM, ... built): without them the module
+ * refuses WATCH with EOPNOTSUPP.
+ */
+static bool watch_available(void)
+{
+	if (access("/sys/kernel/debug/ptscope", F_OK))
+		unavailable = "ptscope.ko is not loaded";
+	else if (ptscope_request(PTSCOPE_CMD_WATCH, 0, put_own_pid, NULL, NULL, NULL,
+				 NULL, 0) == -EOPNOTSUPP)
+		unavailable = "this kernel has no mmu notifiers (CONFIG_MMU_NOTIFIER)";
+	return !unavailable;
+}
 
 struct watcher {
 	struct mnl_socket *sock;
@@ -291,8 +317,8 @@ FIXTURE_SETUP(watch)
 	uint64_t register_ns;
 	int ret;
 
-	if (access("/sys/kernel/debug/ptscope", F_OK))
-		SKIP(return, "ptscope.ko is not loaded");
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
 	ASSERT_EQ(0, target_start(&self->target, setup_area, NULL));
 	self->va = self->target.value;
 	ASSERT_NE(0, self->va);
@@ -407,8 +433,8 @@ TEST(fault_is_found_by_the_rewalk)
 	unsigned long va;
 	struct wev ev;
 
-	if (access("/sys/kernel/debug/ptscope", F_OK))
-		SKIP(return, "ptscope.ko is not loaded");
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
 	ASSERT_EQ(0, target_start(&target, setup_untouched, NULL));
 	va = target.value;
 	ASSERT_EQ(0, watch_open(&w, target.pid, va, va + PAGE_SZ, NULL));
@@ -435,8 +461,8 @@ TEST(cow_remaps_the_writer_only)
 	struct wev ev;
 	char c = 0;
 
-	if (access("/sys/kernel/debug/ptscope", F_OK))
-		SKIP(return, "ptscope.ko is not loaded");
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
 	ASSERT_NE(0, setup_area(NULL));
 	va = (unsigned long)area;
 	pa = pagemap_pa(getpid(), va);
@@ -510,8 +536,10 @@ TEST(rmmod_ends_the_watch)
 	struct wev ev;
 	int ret;
 
-	if (access(MODULE_PATH, F_OK) || access("/sys/kernel/debug/ptscope", F_OK))
-		SKIP(return, "ptscope.ko is not at " MODULE_PATH " and loaded");
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
+	if (access(MODULE_PATH, F_OK))
+		SKIP(return, "ptscope.ko is not at " MODULE_PATH);
 	ASSERT_EQ(0, target_start(&target, setup_area, NULL));
 	ASSERT_EQ(0, watch_open(&w, target.pid, 0, 0, NULL));
 	ret = unload();
