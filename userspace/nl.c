@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/ptscope.h>
 #include <ptscope_version.h>
@@ -257,26 +258,102 @@ static int run(struct ptscope_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 	return ret < 0 ? -1 : 0;
 }
 
-int ptscope_nl_listen(struct ptscope_nl *nl, mnl_cb_t cb, void *data)
+int ptscope_nl_receive(struct ptscope_nl *nl, mnl_cb_t cb, void *data)
 {
 	ssize_t len;
-	int ret;
+
+	len = recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf), MSG_DONTWAIT);
+	if (len < 0 && errno == ENOBUFS) {
+		fprintf(stderr, "ptscope: the socket's receive buffer overflowed: messages lost\n");
+		return 1;
+	}
+	if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (len < 0) {
+		fprintf(stderr, "ptscope: netlink receive: %s\n", strerror(errno));
+		return -1;
+	}
+	return mnl_cb_run2(buf, len, 0, nl->portid, cb, data, ctl, NLMSG_MIN_TYPE) < 0 ? -1 : 1;
+}
+
+int ptscope_nl_family_present(const struct ptscope_nl *nl)
+{
+	struct ptscope_nl now = { .seq = nl->seq };
+	int ret = -1;
+
+	now.sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!now.sock)
+		return -1;
+	if (mnl_socket_bind(now.sock, 0, MNL_SOCKET_AUTOPID) == 0) {
+		now.portid = mnl_socket_get_portid(now.sock);
+		if (resolve_family(&now) == 0)
+			ret = now.family_id == nl->family_id;
+		else if (errno == ENOENT)
+			ret = 0;
+	}
+	mnl_socket_close(now.sock);
+	return ret;
+}
+
+struct mnl_socket *ptscope_nl_ctrl_open(void)
+{
+	struct mnl_socket *sock = mnl_socket_open(NETLINK_GENERIC);
+	int group = GENL_ID_CTRL;
+
+	if (!sock)
+		return NULL;
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0) {
+		mnl_socket_close(sock);
+		return NULL;
+	}
+	return sock;
+}
+
+/* A CTRL_CMD_DELFAMILY of the family id at @data. */
+static int delfamily_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	uint16_t *id = data;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || genl->cmd != CTRL_CMD_DELFAMILY)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0 && mnl_attr_get_u16(attr) == *id) {
+			*id = 0;
+			return MNL_CB_STOP;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int ptscope_nl_family_removed(struct mnl_socket *ctrl, const struct ptscope_nl *nl)
+{
+	char msgs[MNL_SOCKET_BUFFER_SIZE];
+	uint16_t id = nl->family_id;
+	ssize_t len;
+	int present;
 
 	for (;;) {
-		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		len = recv(mnl_socket_get_fd(ctrl), msgs, sizeof(msgs), MSG_DONTWAIT);
+		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
 		if (len < 0 && errno == ENOBUFS) {
-			fprintf(stderr,
-				"ptscope: the socket's receive buffer overflowed: messages lost\n");
+			/* A notification was lost: ask. */
+			present = ptscope_nl_family_present(nl);
+			if (present < 0)
+				return -1;
+			if (!present)
+				return 1;
 			continue;
 		}
-		if (len < 0) {
-			if (errno != EINTR)
-				fprintf(stderr, "ptscope: netlink receive: %s\n", strerror(errno));
+		if (len < 0)
 			return -1;
-		}
-		ret = mnl_cb_run2(buf, len, 0, nl->portid, cb, data, ctl, NLMSG_MIN_TYPE);
-		if (ret <= 0)
-			return ret < 0 ? -1 : 0;
+		mnl_cb_run(msgs, len, 0, 0, delfamily_cb, &id);
+		if (!id)
+			return 1;
 	}
 }
 

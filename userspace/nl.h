@@ -47,12 +47,28 @@ int ptscope_nl_query(struct ptscope_nl *nl, uint8_t cmd, uint16_t flags,
 		     void (*put)(struct nlmsghdr *nlh, void *arg), void *arg, mnl_cb_t cb,
 		     void *data);
 /*
- * Messages the kernel sends unasked (a watch's events), each to @cb, until
- * @cb returns MNL_CB_STOP (then 0) or an error.  A receive buffer that
- * overflowed is said on stderr, and the listening goes on.  Returns -1
- * with errno after a receive error: EINTR when a signal came.
+ * One message the kernel sent unasked (a watch's event) to @cb, if one
+ * waits: 1 after one (or after saying on stderr that the receive buffer
+ * overflowed), 0 when none waits, -1 after an error (said on stderr).
  */
-int ptscope_nl_listen(struct ptscope_nl *nl, mnl_cb_t cb, void *data);
+int ptscope_nl_receive(struct ptscope_nl *nl, mnl_cb_t cb, void *data);
+/*
+ * Whether the family @nl resolved is still registered under the same id
+ * (unloading and loading the module again gives it another): 1 or 0, or
+ * -1 with errno.
+ */
+int ptscope_nl_family_present(const struct ptscope_nl *nl);
+/*
+ * A socket of its own on the generic netlink controller's multicast group,
+ * which announces families coming and going; NULL with errno.
+ */
+struct mnl_socket *ptscope_nl_ctrl_open(void);
+/*
+ * Read what waits on @ctrl: 1 once @nl's family was removed (or, when
+ * notifications were lost, is no longer there), 0 when not, -1 on an
+ * error.
+ */
+int ptscope_nl_family_removed(struct mnl_socket *ctrl, const struct ptscope_nl *nl);
 /*
  * Keep the kernel's errors off stderr (errno still says which): a command
  * that reads every process expects some to be kernel threads or gone, and

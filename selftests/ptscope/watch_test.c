@@ -6,18 +6,22 @@
  * swaps out and a touch swaps back in, mprotect changes protection,
  * munmap unmaps, a fault maps (found by the periodic re-walk).  The watch
  * ends, saying why, when the target exits and when the module is
- * removed; many watchers of one target each see every change.  On a
+ * removed; many watchers of one target each see every change.  The
+ * client ends on both even when the module's last message is lost.  On a
  * kernel without mmu notifiers every test skips.
  */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
@@ -550,6 +554,212 @@ TEST(rmmod_ends_the_watch)
 	target_stop(&target);
 	ret = load();
 	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
+}
+
+/* A process that changes one page's protection over and over: events. */
+static pid_t start_churn(void)
+{
+	pid_t pid = fork();
+	char *p;
+
+	if (pid)
+		return pid;
+	p = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		_exit(1);
+	p[0] = 1;
+	for (;;) {
+		mprotect(p, PAGE_SZ, PROT_READ);
+		mprotect(p, PAGE_SZ, PROT_READ | PROT_WRITE);
+		p[0]++;
+	}
+}
+
+/* The receive drops /proc/net/netlink counts for the socket of @portid, or -1. */
+static long netlink_drops(pid_t portid)
+{
+	char line[256];
+	long drops = -1;
+	unsigned int pid;
+	FILE *f;
+
+	f = fopen("/proc/net/netlink", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(line, "%*s %*d %u %*s %*d %*d %*s %*d %ld", &pid, &drops) == 2 &&
+		    pid == (unsigned int)portid)
+			break;
+		drops = -1;
+	}
+	fclose(f);
+	return drops;
+}
+
+/* Wait up to @ms for the drops of @portid to pass @above: the new count, or -1. */
+static long wait_drops(pid_t portid, long above, int ms)
+{
+	long drops = -1;
+	int i;
+
+	for (i = 0; i < ms / 10; i++) {
+		drops = netlink_drops(portid);
+		if (drops > above)
+			return drops;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * `ptscope watch` ends on rmmod and on the target's exit even when the
+ * module's last message is lost.  The client is made to fall behind: its
+ * stdout is a full pipe nobody reads (so it blocks writing), and its receive
+ * buffer is small (net.core.rmem_max lowered, and no CAP_NET_ADMIN to
+ * force it larger), so that the churning target's events overflow it.
+ * Once the socket has dropped a message after the target stopped
+ * changing, the end was lost too; then the pipe is read, and the client
+ * must end by itself, saying why.
+ */
+FIXTURE(lost_end)
+{
+	pid_t churn;
+	pid_t client;
+	int out;
+	char rmem_max[32];
+	bool unloaded;
+};
+
+FIXTURE_VARIANT(lost_end)
+{
+	bool rmmod;
+	const char *end;
+};
+
+FIXTURE_VARIANT_ADD(lost_end, rmmod)
+{
+	.rmmod = true,
+	.end = "watch ended: unloaded",
+};
+
+FIXTURE_VARIANT_ADD(lost_end, exit)
+{
+	.rmmod = false,
+	.end = "watch ended: exited",
+};
+
+FIXTURE_SETUP(lost_end)
+{
+	char pid[16];
+	int fd, pipefd[2];
+
+	self->out = -1;
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
+	if (access(MODULE_PATH, F_OK))
+		SKIP(return, "ptscope.ko is not at " MODULE_PATH);
+	fd = open("/proc/sys/net/core/rmem_max", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, self->rmem_max, sizeof(self->rmem_max) - 1));
+	close(fd);
+	ASSERT_EQ(0, write_file("/proc/sys/net/core/rmem_max", "4096"));
+
+	self->churn = start_churn();
+	ASSERT_LT(0, self->churn);
+	ASSERT_EQ(0, pipe(pipefd));
+	/* Full before the client writes its first line: it blocks there. */
+	fcntl(pipefd[1], F_SETFL, O_NONBLOCK);
+	while (write(pipefd[1], "filler\n", 7) == 7)
+		;
+	fcntl(pipefd[1], F_SETFL, 0);
+	snprintf(pid, sizeof(pid), "%d", self->churn);
+	self->client = fork();
+	ASSERT_LE(0, self->client);
+	if (!self->client) {
+		dup2(pipefd[1], 1);
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 2);
+		close(pipefd[0]);
+		/* Root's exec keeps no capability outside the bounding set. */
+		prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0);
+		execlp("ptscope", "ptscope", "watch", "--interval", "10", pid, NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	self->out = pipefd[0];
+}
+
+FIXTURE_TEARDOWN(lost_end)
+{
+	if (self->churn > 0) {
+		kill(self->churn, SIGKILL);
+		waitpid(self->churn, NULL, 0);
+	}
+	if (self->client > 0) {
+		kill(self->client, SIGKILL);
+		waitpid(self->client, NULL, 0);
+	}
+	if (self->out >= 0)
+		close(self->out);
+	if (self->rmem_max[0])
+		write_file("/proc/sys/net/core/rmem_max", self->rmem_max);
+	if (self->unloaded)
+		load();
+}
+
+TEST_F(lost_end, client_ends_by_itself)
+{
+	char buf[4096], last[sizeof(buf)] = "";
+	struct pollfd pfd = { .fd = self->out, .events = POLLIN };
+	size_t len = 0;
+	long drops;
+	ssize_t n;
+	int status, ret;
+	char *nl;
+
+	/* The client's first socket has its pid for a port id. */
+	drops = wait_drops(self->client, 0, 10 * WAIT_MS);
+	ASSERT_LT(0, drops) TH_LOG("the client's receive buffer never overflowed");
+	/* The target holds still: any drop from now on is the last message. */
+	ASSERT_EQ(0, kill(self->churn, SIGSTOP));
+	usleep(500000);
+	drops = netlink_drops(self->client);
+	if (variant->rmmod) {
+		ret = unload();
+		ASSERT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
+		self->unloaded = true;
+	} else {
+		kill(self->churn, SIGKILL);
+		waitpid(self->churn, NULL, 0);
+		self->churn = 0;
+	}
+	ASSERT_LT(0, wait_drops(self->client, drops, WAIT_MS))
+		TH_LOG("the last message was not lost");
+
+	/* Now let the client read on: it must end by itself. */
+	for (;;) {
+		ASSERT_EQ(1, poll(&pfd, 1, 20000)) TH_LOG("the client did not end");
+		n = read(self->out, buf + len, sizeof(buf) - 1 - len);
+		ASSERT_LE(0, n);
+		if (!n)
+			break;
+		len += n;
+		buf[len] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			memcpy(last, buf, nl + 1 - buf);
+			len -= nl + 1 - buf;
+			memmove(buf, nl + 1, len + 1);
+		}
+		if (len == sizeof(buf) - 1)
+			len = 0;
+	}
+	ASSERT_EQ(self->client, waitpid(self->client, &status, 0));
+	self->client = 0;
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the client's status: %#x", status);
+	EXPECT_NE(NULL, strstr(last, variant->end)) TH_LOG("its last line: %s", last);
 }
 
 TEST_HARNESS_MAIN
