@@ -9,6 +9,7 @@
  *             pages, file
  *   map       one line per run of contiguous VA->PA mappings
  *   layout    one line per region, top of the address space first
+ *   watch     the mapping changes of one or more processes, as they come
  *   stats     longest mmap_lock hold, largest request; write to reset
  *
  * Each open file of regions, map or layout shows one process: a pid written
@@ -40,9 +41,12 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/time.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 #include <uapi/linux/ptscope.h>
 #include <ptscope_names.h>
 
@@ -256,23 +260,36 @@ static void view_rewind(struct view *view)
 	view->note = VIEW_NOTE_NONE;
 }
 
-/* No pid was written to the view's file: pin the one in "target". */
-static int view_pin(struct view *view, const struct file *file)
+/*
+ * Pin the process in "target" for @file, which was given no pid of its
+ * own.  Return: 0, or -ESRCH with the reason in @note (and the process
+ * that exited in @note_pid), or another errno.
+ */
+static int pin_global_target(const struct file *file, struct ptscope_target *target,
+			     enum view_note *note, pid_t *note_pid)
 {
 	struct pid *pid = global_target();
 	int ret;
 
 	if (!pid) {
-		view->note = VIEW_NOTE_NO_TARGET;
+		*note = VIEW_NOTE_NO_TARGET;
 		return -ESRCH;
 	}
-	ret = ptscope_target_get(pid, file, NULL, &view->target);
+	ret = ptscope_target_get(pid, file, NULL, target);
 	if (ret == -ESRCH || ret == -ENODATA) {
-		view->note = VIEW_NOTE_EXITED;
-		view->note_pid = pid_vnr(pid);
+		*note = VIEW_NOTE_EXITED;
+		*note_pid = pid_vnr(pid);
 		ret = -ESRCH;
 	}
 	put_pid(pid);
+	return ret;
+}
+
+/* No pid was written to the view's file: pin the one in "target". */
+static int view_pin(struct view *view, const struct file *file)
+{
+	int ret = pin_global_target(file, &view->target, &view->note, &view->note_pid);
+
 	if (!ret)
 		view_rewind(view);
 	return ret;
@@ -326,18 +343,28 @@ static void view_stop(struct seq_file *m, void *v)
 	ptscope_walk_pause(&view->walk);
 }
 
+/* The line a file with no process to show reads as. */
+static int note_line(char *buf, size_t len, enum view_note note, pid_t pid)
+{
+	if (note == VIEW_NOTE_NO_TARGET)
+		return scnprintf(buf, len,
+				 "no target: write a pid to /sys/kernel/debug/ptscope/target, or to this file\n");
+	return scnprintf(buf, len, "target %d has exited\n", pid);
+}
+
 static int view_show(struct seq_file *m, void *v)
 {
 	struct view *view = m->private;
+	char line[96];
 
-	if (v == SEQ_START_TOKEN)
+	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, view->kind->header);
-	else if (v != VIEW_NOTE_TOKEN)
+	} else if (v != VIEW_NOTE_TOKEN) {
 		view->kind->show(m, view);
-	else if (view->note == VIEW_NOTE_NO_TARGET)
-		seq_puts(m, "no target: write a pid to /sys/kernel/debug/ptscope/target, or to this file\n");
-	else
-		seq_printf(m, "target %d has exited\n", view->note_pid);
+	} else {
+		note_line(line, sizeof(line), view->note, view->note_pid);
+		seq_puts(m, line);
+	}
 	return 0;
 }
 
@@ -458,13 +485,23 @@ static bool same_tail(const struct map_tail *tail, const struct ptscope_run *run
 	       t->backing == run->backing && t->pkey == run->pkey && t->mem_type == run->mem_type;
 }
 
+/* The names of @flags (enum ptscope_flag), comma-separated; "-" for none. */
+static unsigned int print_flags(char *buf, size_t len, u32 flags)
+{
+	static const char * const names[] = PTSCOPE_FLAG_NAMES;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (flags & BIT(i))
+			n += scnprintf(buf + n, len - n, "%s%s", n ? "," : "", names[i]);
+	return n ?: scnprintf(buf, len, "-");
+}
+
 static void update_tail(struct map_tail *tail, const struct ptscope_run *run, bool frame_info)
 {
 	static const char * const states[] = PTSCOPE_STATE_NAMES;
-	static const char * const names[] = PTSCOPE_FLAG_NAMES;
 	u64 pages = run->size >> run->page_shift;
-	const char *sep = "";
-	unsigned int i, len;
+	unsigned int len;
 	char page[8];
 
 	if (same_tail(tail, run, pages))
@@ -474,14 +511,8 @@ static void update_tail(struct map_tail *tail, const struct ptscope_run *run, bo
 			ptscope_region_name(run->region), states[run->state]);
 	if (frame_info)
 		len += print_frame_info(tail->text + len, sizeof(tail->text) - len, run);
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (run->flags & BIT(i)) {
-			len += scnprintf(tail->text + len, sizeof(tail->text) - len, "%s%s",
-					 sep, names[i]);
-			sep = ",";
-		}
-	}
-	len += scnprintf(tail->text + len, sizeof(tail->text) - len, "%s\n", *sep ? "" : "-");
+	len += print_flags(tail->text + len, sizeof(tail->text) - len, run->flags);
+	len += scnprintf(tail->text + len, sizeof(tail->text) - len, "\n");
 	tail->len = len;
 	tail->pages = pages;
 	tail->run = *run;
@@ -737,6 +768,359 @@ static const struct file_operations frames_fops = VIEW_FOPS(frames);
 static const struct file_operations regions_fops = VIEW_FOPS(regions);
 static const struct file_operations layout_fops = VIEW_FOPS(layout);
 
+/*
+ * watch: a stream of the file's processes' mapping changes, a line each,
+ * as `ptscope watch` prints them (the time in UTC), for cat to follow.
+ * Each open file is a watcher of its own: every pid written to it adds a
+ * process to those it watches (a file may watch many processes, and many
+ * files one process); with none written, it watches the one in "target"
+ * from its first read.  "none" ends its watches.  A read blocks until a
+ * line is ready (unless O_NONBLOCK); a process's last line says that it
+ * exited, and once every process the file watched has, reads return 0:
+ * cat ends.  Events the reader did not take in time are counted and said
+ * in a line of their own.
+ *
+ * The open file holds a reference on the module, as every open debugfs
+ * file does (debugfs calls ->release through it), so rmmod is refused
+ * while a watch file is open; netlink watches hold none, and end at rmmod.
+ */
+struct watch_file_entry {
+	struct list_head node;
+	struct ptscope_watch *watch;
+	pid_t tgid;
+	char comm[TASK_COMM_LEN];
+	u64 register_ns;
+	u64 dropped;			/* as the reader was told */
+	bool announced;			/* its first line was read */
+};
+
+struct watch_file {
+	struct mutex lock;		/* all below but ready */
+	struct list_head entries;
+	wait_queue_head_t wait;
+	bool ready;			/* a watch has news: read without the lock */
+	bool started;			/* it watched something: no more global pin */
+	int err;			/* once the note was read */
+	enum view_note note;
+	pid_t note_pid;
+	unsigned int len, off;		/* a line made, from off on not yet read */
+	char text[1024];
+};
+
+/* From a watch's work item: its events (or its end) wait. */
+static void watch_file_notify(void *owner)
+{
+	struct watch_file *wf = owner;
+
+	WRITE_ONCE(wf->ready, true);
+	wake_up_interruptible(&wf->wait);
+}
+
+/* Watch @target (taken over on success) in @wf too. */
+static int watch_file_add(struct watch_file *wf, struct ptscope_target *target)
+{
+	struct watch_file_entry *e;
+
+	lockdep_assert_held(&wf->lock);
+	list_for_each_entry(e, &wf->entries, node)
+		if (e->tgid == target->tgid)
+			return -EEXIST;
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	e->tgid = target->tgid;
+	memcpy(e->comm, target->comm, sizeof(e->comm));
+	e->watch = ptscope_watch_start(target, 0, ptscope_user_end(), -1,
+				       PTSCOPE_WATCH_INTERVAL_MS, watch_file_notify, wf,
+				       &e->register_ns);
+	if (IS_ERR(e->watch)) {
+		int ret = PTR_ERR(e->watch);
+
+		kfree(e);
+		return ret;
+	}
+	list_add_tail(&e->node, &wf->entries);
+	wf->started = true;
+	ptscope_watch_run(e->watch);
+	return 0;
+}
+
+static void watch_file_remove(struct watch_file_entry *e)
+{
+	list_del(&e->node);
+	ptscope_watch_stop(e->watch);
+	kfree(e);
+}
+
+static void watch_file_clear(struct watch_file *wf)
+{
+	struct watch_file_entry *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &wf->entries, node)
+		watch_file_remove(e);
+	wf->started = false;
+	wf->err = 0;
+	wf->len = 0;
+	wf->off = 0;
+}
+
+/* "HH:MM:SS.uuuuuu pid N " (UTC) into @buf. */
+static unsigned int watch_line_start(char *buf, size_t len, u64 time_ns, pid_t tgid)
+{
+	struct tm tm;
+	u32 ns;
+	s64 sec = div_u64_rem(time_ns, NSEC_PER_SEC, &ns);
+
+	time64_to_tm(sec, 0, &tm);
+	return scnprintf(buf, len, "%02d:%02d:%02d.%06u pid %d ", tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, ns / 1000, tgid);
+}
+
+/* One side of a change, as the client prints it: " PA SIZE STATE FLAGS", or " -". */
+static unsigned int watch_side(char *buf, size_t len, const struct ptscope_run *run)
+{
+	static const char * const states[] = PTSCOPE_STATE_NAMES;
+	unsigned int n;
+	char page[8];
+
+	if (run->state == PTSCOPE_STATE_NONE)
+		return scnprintf(buf, len, " -");
+	if (ptscope_state_has_frame(run->state))
+		n = scnprintf(buf, len, " 0x%llx", run->pa);
+	else
+		n = scnprintf(buf, len, " -");
+	if (run->state == PTSCOPE_STATE_SWAP)
+		n += scnprintf(buf + n, len - n, " swap:0x%llx", run->swap_offset);
+	n += scnprintf(buf + n, len - n, " %s %s ", size_name(run->page_shift, page),
+		       states[run->state]);
+	return n + print_flags(buf + n, len - n, run->flags);
+}
+
+/* The line for @ev of @e's watch (what was dropped before it first). */
+static unsigned int watch_line(char *buf, size_t len, struct watch_file_entry *e,
+			       const struct ptscope_watch_event *ev)
+{
+	static const char * const events[] = PTSCOPE_EVENT_NAMES;
+	static const char * const causes[] = PTSCOPE_CAUSE_NAMES;
+	static const char * const ends[] = PTSCOPE_WATCH_END_NAMES;
+	unsigned int n = 0;
+
+	if (ev->dropped > e->dropped) {
+		n += watch_line_start(buf, len, ev->time, e->tgid);
+		n += scnprintf(buf + n, len - n, "%llu event(s) dropped: the reader fell behind\n",
+			       ev->dropped - e->dropped);
+		e->dropped = ev->dropped;
+	}
+	n += watch_line_start(buf + n, len - n, ev->time, e->tgid);
+	if (ev->end >= 0)
+		return n + scnprintf(buf + n, len - n,
+				     "watch ended: %s (the target's address space is gone)\n",
+				     ends[ev->end]);
+	n += scnprintf(buf + n, len - n, "%-11s 0x%llx-0x%llx %s:", events[ev->event],
+		       ev->before.va, ev->before.va + ev->before.size, causes[ev->cause]);
+	n += watch_side(buf + n, len - n, &ev->before);
+	n += scnprintf(buf + n, len - n, " ->");
+	n += watch_side(buf + n, len - n, &ev->after);
+	return n + scnprintf(buf + n, len - n, "\n");
+}
+
+/*
+ * Make the next line into wf->text: a watch's first line, else the next
+ * event of one watch, each in turn.  Return: true with a line, false when
+ * none waits.
+ */
+static bool watch_file_next(struct watch_file *wf)
+{
+	struct watch_file_entry *e;
+	struct ptscope_watch_event ev;
+
+	list_for_each_entry(e, &wf->entries, node) {
+		if (!e->announced) {
+			e->announced = true;
+			wf->len = scnprintf(wf->text, sizeof(wf->text),
+					    "watching pid %d (%s): notifier registered in %llu us\n",
+					    e->tgid, e->comm,
+					    div_u64(e->register_ns, NSEC_PER_USEC));
+			wf->off = 0;
+			return true;
+		}
+		if (!ptscope_watch_next(e->watch, &ev))
+			continue;
+		wf->len = watch_line(wf->text, sizeof(wf->text), e, &ev);
+		wf->off = 0;
+		if (ev.end >= 0)
+			watch_file_remove(e);
+		else
+			list_move_tail(&e->node, &wf->entries);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A line ready for the reader, made if need be.  Return: 1, 0 at the end
+ * (every process the file watched exited), -EAGAIN when none is ready yet,
+ * or another negative errno.
+ */
+static int watch_file_ready(struct watch_file *wf, struct file *file)
+{
+	struct ptscope_target target = {};
+	int ret;
+
+	if (wf->off < wf->len)
+		return 1;
+	if (wf->err)
+		return wf->err;
+	if (!wf->started) {
+		ret = pin_global_target(file, &target, &wf->note, &wf->note_pid);
+		if (!ret)
+			ret = watch_file_add(wf, &target);
+		ptscope_target_put(&target);
+		if (ret == -ESRCH) {
+			/* The note, then the error. */
+			wf->err = ret;
+			wf->len = note_line(wf->text, sizeof(wf->text), wf->note, wf->note_pid);
+			wf->off = 0;
+			return 1;
+		}
+		if (ret)
+			return ret;
+	}
+	WRITE_ONCE(wf->ready, false);
+	/* Clear it first: a notify from now on is seen by the wait. */
+	smp_mb();
+	if (watch_file_next(wf))
+		return 1;
+	return list_empty(&wf->entries) ? 0 : -EAGAIN;
+}
+
+/* Wait for a line: return as watch_file_ready() does, with wf->lock held on 1. */
+static int watch_file_wait(struct watch_file *wf, struct file *file)
+{
+	int ret;
+
+	for (;;) {
+		if (mutex_lock_interruptible(&wf->lock))
+			return -ERESTARTSYS;
+		ret = watch_file_ready(wf, file);
+		if (ret > 0)
+			return ret;
+		mutex_unlock(&wf->lock);
+		if (ret != -EAGAIN)
+			return ret;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(wf->wait, READ_ONCE(wf->ready)))
+			return -ERESTARTSYS;
+	}
+}
+
+/* Blocks for the first line only, then takes what else is ready. */
+static ssize_t watch_file_read(struct file *file, char __user *ubuf, size_t count, loff_t *ppos)
+{
+	struct watch_file *wf = file->private_data;
+	size_t done = 0, n;
+	int ret;
+
+	ret = watch_file_wait(wf, file);
+	if (ret <= 0)
+		return ret;
+	do {
+		n = min_t(size_t, count - done, wf->len - wf->off);
+		if (copy_to_user(ubuf + done, wf->text + wf->off, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		wf->off += n;
+		done += n;
+	} while (done < count && watch_file_ready(wf, file) > 0);
+	mutex_unlock(&wf->lock);
+	*ppos += done;
+	return done ?: ret;
+}
+
+static __poll_t watch_file_poll(struct file *file, struct poll_table_struct *pt)
+{
+	struct watch_file *wf = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &wf->wait, pt);
+	mutex_lock(&wf->lock);
+	/* Readable: a line, an error or the end waits, or news from a watch. */
+	if (wf->off < wf->len || wf->err || !wf->started || list_empty(&wf->entries) ||
+	    READ_ONCE(wf->ready))
+		mask = EPOLLIN | EPOLLRDNORM;
+	mutex_unlock(&wf->lock);
+	return mask;
+}
+
+/* Watch the process whose pid is written too; "none": end every watch. */
+static ssize_t watch_file_write(struct file *file, const char __user *ubuf, size_t count,
+				loff_t *ppos)
+{
+	struct watch_file *wf = file->private_data;
+	struct ptscope_target target = {};
+	struct pid *pid;
+	int ret;
+
+	pid = pid_from_user(ubuf, count);
+	if (IS_ERR(pid))
+		return PTR_ERR(pid);
+	if (pid) {
+		ret = ptscope_target_get(pid, file, NULL, &target);
+		put_pid(pid);
+		if (ret)
+			return ret;
+	}
+	mutex_lock(&wf->lock);
+	if (!target.mm) {
+		watch_file_clear(wf);
+		ret = 0;
+	} else {
+		if (!wf->started)
+			wf->err = 0;
+		ret = watch_file_add(wf, &target);
+	}
+	mutex_unlock(&wf->lock);
+	ptscope_target_put(&target);
+	return ret ?: count;
+}
+
+static int watch_file_open(struct inode *inode, struct file *file)
+{
+	struct watch_file *wf;
+
+	if (!may_see_physical(file))
+		return -EPERM;
+	wf = kzalloc(sizeof(*wf), GFP_KERNEL_ACCOUNT);
+	if (!wf)
+		return -ENOMEM;
+	mutex_init(&wf->lock);
+	INIT_LIST_HEAD(&wf->entries);
+	init_waitqueue_head(&wf->wait);
+	file->private_data = wf;
+	return nonseekable_open(inode, file);
+}
+
+static int watch_file_release(struct inode *inode, struct file *file)
+{
+	struct watch_file *wf = file->private_data;
+
+	watch_file_clear(wf);
+	mutex_destroy(&wf->lock);
+	kfree(wf);
+	return 0;
+}
+
+static const struct file_operations watch_fops = {
+	.owner = THIS_MODULE,
+	.open = watch_file_open,
+	.read = watch_file_read,
+	.write = watch_file_write,
+	.poll = watch_file_poll,
+	.release = watch_file_release,
+};
+
 static int stats_open(struct inode *inode, struct file *file)
 {
 	if (!may_see_physical(file))
@@ -781,6 +1165,7 @@ void ptscope_debugfs_init(void)
 	debugfs_create_file("map", 0400, dir, NULL, &map_fops);
 	debugfs_create_file("frames", 0400, dir, NULL, &frames_fops);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
+	debugfs_create_file("watch", 0400, dir, NULL, &watch_fops);
 	debugfs_create_file("stats", 0600, dir, NULL, &stats_fops);
 }
 

@@ -794,9 +794,6 @@ static const struct nla_policy watch_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &watch_interval_range),
 };
 
-/* Milliseconds between the re-walks that find new mappings, by default. */
-#define WATCH_INTERVAL_MS 1000
-
 static int put_run_attr(struct sk_buff *skb, int type, const struct ptscope_run *run)
 {
 	if (run->state == PTSCOPE_STATE_NONE)
@@ -930,7 +927,7 @@ static struct notifier_block watch_netlink_nb = {
 static int watch_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
-	unsigned int interval = WATCH_INTERVAL_MS;
+	unsigned int interval = PTSCOPE_WATCH_INTERVAL_MS;
 	struct ptscope_target target;
 	char comm[TASK_COMM_LEN];
 	unsigned long start, end;

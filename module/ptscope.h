@@ -194,6 +194,9 @@ int ptscope_stats_show(struct seq_file *m, void *v);
 /* watch.c */
 struct ptscope_watch;
 
+/* Milliseconds between the re-walks that find new mappings, by default. */
+#define PTSCOPE_WATCH_INTERVAL_MS 1000
+
 /* In a watch event, the state of a run where nothing is mapped. */
 #define PTSCOPE_STATE_NONE 0xff
 

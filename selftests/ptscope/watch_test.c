@@ -7,8 +7,9 @@
  * munmap unmaps, a fault maps (found by the periodic re-walk).  The watch
  * ends, saying why, when the target exits and when the module is
  * removed; many watchers of one target each see every change.  The
- * client ends on both even when the module's last message is lost.  On a
- * kernel without mmu notifiers every test skips.
+ * client ends on both even when the module's last message is lost.  The
+ * debugfs watch file streams the same events to cat, for one process or
+ * many.  On a kernel without mmu notifiers every test skips.
  */
 
 #include <errno.h>
@@ -40,6 +41,7 @@
 #define WAIT_MS 3000
 
 #define MODULE_PATH "/lib/ptscope/ptscope.ko"
+#define WATCH_FILE "/sys/kernel/debug/ptscope/watch"
 
 static void put_own_pid(struct nlmsghdr *nlh, void *arg)
 {
@@ -760,6 +762,160 @@ TEST_F(lost_end, client_ends_by_itself)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("the client's status: %#x", status);
 	EXPECT_NE(NULL, strstr(last, variant->end)) TH_LOG("its last line: %s", last);
+}
+
+/* The debugfs watch file, read as cat reads it: a line at a time here. */
+struct wfile {
+	int fd;
+	size_t len;
+	char buf[16384];
+};
+
+static int wfile_open(struct wfile *f, int flags)
+{
+	f->len = 0;
+	f->fd = open(WATCH_FILE, flags | O_CLOEXEC);
+	return f->fd < 0 ? -errno : 0;
+}
+
+static int wfile_add(struct wfile *f, pid_t pid)
+{
+	char s[16];
+	int n = snprintf(s, sizeof(s), "%d", pid);
+
+	return write(f->fd, s, n) == n ? 0 : -errno;
+}
+
+/* The next line, within @timeout_ms: 1, 0 on timeout, -1 at the end, -errno. */
+static int wfile_line(struct wfile *f, char *line, size_t size, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = f->fd, .events = POLLIN };
+	char *nl;
+	ssize_t n;
+
+	while (!(nl = memchr(f->buf, '\n', f->len))) {
+		if (poll(&pfd, 1, timeout_ms) != 1)
+			return 0;
+		n = read(f->fd, f->buf + f->len, sizeof(f->buf) - f->len);
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return -1;
+		f->len += n;
+	}
+	snprintf(line, size, "%.*s", (int)(nl - f->buf), f->buf);
+	f->len -= nl + 1 - f->buf;
+	memmove(f->buf, nl + 1, f->len);
+	return 1;
+}
+
+/* Read lines until one holding every string of @want: 1, or 0 (timeout, end). */
+static int wfile_wait(struct wfile *f, const char *want1, const char *want2, char *line,
+		      size_t size)
+{
+	while (wfile_line(f, line, size, WAIT_MS) == 1)
+		if (strstr(line, want1) && (!want2 || strstr(line, want2)))
+			return 1;
+	return 0;
+}
+
+/*
+ * Watchers of the file, many of one target and one of many: three
+ * targets, the first watched by four files; each file sees each of its
+ * targets' changes (a protection change, from mprotect) with the pagemap
+ * frame, and each target's exit; a file whose targets all exited reads
+ * as its end, as cat expects.
+ */
+TEST(debugfs_watch_many_to_many)
+{
+	struct target t[3];
+	struct wfile *f;
+	char line[1024], pidstr[3][16], addr[32], pa[32];
+	unsigned int i, j;
+	int ret;
+
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
+	f = calloc(4, sizeof(*f));
+	ASSERT_NE(NULL, f);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, target_start(&t[i], setup_area, NULL));
+		snprintf(pidstr[i], sizeof(pidstr[i]), "pid %d ", t[i].pid);
+	}
+	/* File 0 watches all three; files 1-3 the first target only. */
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, wfile_open(&f[i], O_RDWR));
+		ASSERT_EQ(0, wfile_add(&f[i], t[0].pid));
+	}
+	ASSERT_EQ(0, wfile_add(&f[0], t[1].pid));
+	ASSERT_EQ(0, wfile_add(&f[0], t[2].pid));
+	EXPECT_EQ(-EEXIST, wfile_add(&f[0], t[2].pid)) TH_LOG("a second watch of one pid");
+
+	for (i = 0; i < 3; i++) {
+		snprintf(addr, sizeof(addr), " 0x%lx-", t[i].value);
+		snprintf(pa, sizeof(pa), " 0x%llx ",
+			 (unsigned long long)pagemap_pa(t[i].pid, t[i].value));
+		ASSERT_EQ(1, run_in(&t[i], do_mprotect));
+		for (j = 0; j < (i ? 1 : 4); j++) {
+			ASSERT_EQ(1, wfile_wait(&f[j], pidstr[i], addr, line, sizeof(line)))
+				TH_LOG("file %u saw no change of target %u", j, i);
+			EXPECT_NE(NULL, strstr(line, "protection "));
+			EXPECT_NE(NULL, strstr(line, " protection-vma:"));
+			/* Before and after: the same frame, the write flag gone. */
+			EXPECT_NE(NULL, strstr(line, pa)) TH_LOG("%s: not at%s", line, pa);
+			EXPECT_NE(NULL, strstr(line, "present,write,")) TH_LOG("%s", line);
+			EXPECT_NE(NULL, strstr(strstr(line, "->"), "present,user"))
+				TH_LOG("%s", line);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		target_stop(&t[i]);
+		for (j = 0; j < (i ? 1 : 4); j++)
+			ASSERT_EQ(1, wfile_wait(&f[j], pidstr[i], "watch ended: exited", line,
+						sizeof(line)))
+				TH_LOG("file %u saw no end of target %u", j, i);
+	}
+	for (j = 0; j < 4; j++) {
+		ret = wfile_line(&f[j], line, sizeof(line), WAIT_MS);
+		EXPECT_EQ(-1, ret) TH_LOG("file %u after every end: %d, %s", j, ret, line);
+		close(f[j].fd);
+	}
+	free(f);
+}
+
+/*
+ * With no pid written, the file watches the process in "target", chosen
+ * at the first read; an open watch file holds the module, so rmmod is
+ * refused while it is open.
+ */
+TEST(debugfs_watch_follows_target)
+{
+	struct target target;
+	struct wfile f;
+	char line[1024], want[32];
+	int ret;
+
+	if (!watch_available())
+		SKIP(return, "%s", unavailable);
+	ASSERT_EQ(0, target_start(&target, setup_area, NULL));
+	ASSERT_EQ(0, ptscope_set_target(target.pid));
+	ASSERT_EQ(0, wfile_open(&f, O_RDONLY));
+	snprintf(want, sizeof(want), "watching pid %d ", target.pid);
+	ASSERT_EQ(1, wfile_line(&f, line, sizeof(line), WAIT_MS));
+	EXPECT_EQ(0, strncmp(line, want, strlen(want))) TH_LOG("%s", line);
+
+	ret = unload();
+	if (!ret)
+		load();
+	EXPECT_EQ(-EWOULDBLOCK, ret) TH_LOG("rmmod with a watch file open: %s", strerror(-ret));
+
+	ASSERT_EQ(1, run_in(&target, do_munmap));
+	ASSERT_EQ(1, wfile_wait(&f, "unmapped ", " unmap:", line, sizeof(line)));
+	target_stop(&target);
+	ASSERT_EQ(1, wfile_wait(&f, "watch ended: exited", NULL, line, sizeof(line)));
+	EXPECT_EQ(-1, wfile_line(&f, line, sizeof(line), WAIT_MS));
+	close(f.fd);
+	write_file("/sys/kernel/debug/ptscope/target", "none");
 }
 
 TEST_HARNESS_MAIN
