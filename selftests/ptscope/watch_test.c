@@ -710,7 +710,8 @@ FIXTURE_TEARDOWN(lost_end)
 		load();
 }
 
-TEST_F(lost_end, client_ends_by_itself)
+/* Its waits add up to more than the default 30 s on a slow guest. */
+TEST_F_TIMEOUT(lost_end, client_ends_by_itself, 120)
 {
 	char buf[4096], last[sizeof(buf)] = "";
 	struct pollfd pfd = { .fd = self->out, .events = POLLIN };
