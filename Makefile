@@ -2,10 +2,10 @@
 #
 # make            build ptscope.ko (for KDIR) and userspace/ptscope
 # make deps       install what the project needs from Debian (scripts/deps.sh)
-# make check      build for x86 6.12, 6.1, PREEMPT_RT and debug (with
-#                 PTSCOPE_ARM64=1 also arm64 6.12, 6.1 and debug, 16 KiB
-#                 pages), run the kselftests in a guest of each; test make
-#                 install, DKMS and the .debs (selftests/install)
+# make check      build for x86 6.12, 6.1, PREEMPT_RT and debug and for
+#                 arm64 6.12, 6.1 and debug (16 KiB pages; PTSCOPE_ARM64=0
+#                 leaves arm64 out), run the kselftests in a guest of each;
+#                 test make install, DKMS and the .debs (selftests/install)
 # make demo       the seed's scenario, in a guest (ARCH=arm64: an arm64 one)
 # make docs       regenerate the examples in README.md and docs/*.md, in a guest
 # make stress     the stress kselftests with long counts, on the debug kernel

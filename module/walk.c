@@ -556,25 +556,31 @@ static void count_table(u64 *count, phys_addr_t *last, const void *entry, const 
 	(*count)++;
 }
 
-/* A PTE table entered for the first time: counted, and whether it maps anything. */
+/*
+ * A PTE table entered for the first time: counted, and whether it maps
+ * anything.  The table is known by its address, not by pmd_pfn(), which
+ * arm64 masks to a block's alignment: every PTE table in one 2 MiB of
+ * physical memory would be one table.
+ */
 static void count_pte_table(struct ptscope_walk *walk, pmd_t pmd, unsigned long addr)
 {
-	phys_addr_t table = PFN_PHYS(pmd_pfn(pmd));
+	phys_addr_t table;
 	pte_t *ptep;
 	unsigned int i;
 
-	if (table == walk->tables.last_pte)
-		return;
-	walk->tables.last_pte = table;
-	walk->tables.pte++;
 	rcu_read_lock();
 	/* Read from the PMD value walk_range() checked, as walk_pte_range() does. */
 	ptep = pte_offset_kernel(&pmd, addr & PMD_MASK);
-	for (i = 0; i < PTRS_PER_PTE; i++)
-		if (!pte_none(ptep_get(ptep + i)))
-			break;
+	table = __pa(ptep);
+	if (table != walk->tables.last_pte) {
+		walk->tables.last_pte = table;
+		walk->tables.pte++;
+		for (i = 0; i < PTRS_PER_PTE; i++)
+			if (!pte_none(ptep_get(ptep + i)))
+				break;
+		walk->tables.pte_empty += i == PTRS_PER_PTE;
+	}
 	rcu_read_unlock();
-	walk->tables.pte_empty += i == PTRS_PER_PTE;
 }
 
 /*

@@ -77,19 +77,6 @@ struct translation {
 	struct ptscope_run run;
 };
 
-struct translate_req {
-	pid_t pid;
-	uint64_t addr;
-};
-
-static void put_translate(struct nlmsghdr *nlh, void *arg)
-{
-	const struct translate_req *req = arg;
-
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
-	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
-}
-
 static int translation_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct translation *t = data;
@@ -134,11 +121,11 @@ static int translation_cb(const struct nlmsghdr *nlh, void *data)
 
 static int translate(pid_t pid, unsigned long va, struct translation *t)
 {
-	struct translate_req req = { pid, va };
+	struct pid_addr req = { pid, va };
 	char extack[256];
 
 	memset(t, 0, sizeof(*t));
-	return ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req, translation_cb, t,
+	return ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_pid_addr, &req, translation_cb, t,
 			       extack, sizeof(extack));
 }
 

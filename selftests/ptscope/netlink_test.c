@@ -166,19 +166,6 @@ TEST(client_json_equals_debugfs_map)
 	target_stop(&t);
 }
 
-struct translate_req {
-	uint32_t pid;
-	uint64_t addr;
-};
-
-static void put_translate(struct nlmsghdr *nlh, void *arg)
-{
-	struct translate_req *req = arg;
-
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
-	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
-}
-
 struct translation {
 	int levels;
 	uint32_t last_level;
@@ -219,7 +206,7 @@ static int translation_cb(const struct nlmsghdr *nlh, void *data)
 TEST(translate_walks_every_level_to_pagemap_pa)
 {
 	char *p = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct translate_req req = { .pid = getpid() };
+	struct pid_addr req = { .pid = getpid() };
 	struct translation t = {};
 	char extack[256];
 	uint64_t pme;
@@ -227,7 +214,7 @@ TEST(translate_walks_every_level_to_pagemap_pa)
 	ASSERT_NE(MAP_FAILED, p);
 	p[0] = 1;
 	req.addr = (unsigned long)p + 123;
-	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_pid_addr, &req,
 				     translation_cb, &t, extack, sizeof(extack)))
 		TH_LOG("%s", extack);
 	pme = pagemap_entry(getpid(), (unsigned long)p);
@@ -245,14 +232,14 @@ TEST(translate_unmapped_address_reports_where_the_walk_stopped)
 {
 	const unsigned long len = 1UL << 31;
 	char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	struct translate_req req = { .pid = getpid() };
+	struct pid_addr req = { .pid = getpid() };
 	struct translation t = {};
 	char extack[256];
 
 	ASSERT_NE(MAP_FAILED, p);
 	/* A 1 GiB-aligned address inside an untouched VMA: no table below. */
 	req.addr = ((unsigned long)p + (1UL << 30) - 1) & ~((1UL << 30) - 1);
-	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_pid_addr, &req,
 				     translation_cb, &t, extack, sizeof(extack)));
 	EXPECT_FALSE(t.has_pa);
 	EXPECT_NE(0, t.reason[0]);
@@ -263,7 +250,7 @@ TEST(translate_unmapped_address_reports_where_the_walk_stopped)
 	/* No VMA at all. */
 	memset(&t, 0, sizeof(t));
 	req.addr = (unsigned long)p;
-	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+	ASSERT_EQ(0, ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_pid_addr, &req,
 				     translation_cb, &t, extack, sizeof(extack)));
 	EXPECT_FALSE(t.has_pa);
 	EXPECT_EQ(PTSCOPE_LEVEL_NONE, t.stop_level);

@@ -431,19 +431,6 @@ static int read_client_json(pid_t pid, struct runs *rs)
 }
 
 /* TRANSLATE of one address, decoded into what a page of a run would say. */
-struct translate_req {
-	uint32_t pid;
-	uint64_t addr;
-};
-
-static void put_translate(struct nlmsghdr *nlh, void *arg)
-{
-	const struct translate_req *req = arg;
-
-	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
-	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
-}
-
 struct translation {
 	struct page_view page;
 	struct ptscope_run run;	/* the leaf, with the frame info of the page */
@@ -491,11 +478,11 @@ static int translation_cb(const struct nlmsghdr *nlh, void *data)
 
 static int translate(pid_t pid, uint64_t va, struct translation *t)
 {
-	struct translate_req req = { .pid = pid, .addr = va };
+	struct pid_addr req = { .pid = pid, .addr = va };
 	char extack[256];
 
 	memset(t, 0, sizeof(*t));
-	return ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_translate, &req,
+	return ptscope_request(PTSCOPE_CMD_TRANSLATE, 0, put_pid_addr, &req,
 			       translation_cb, t, extack, sizeof(extack));
 }
 

@@ -1034,6 +1034,14 @@ void put_pid_attr(struct nlmsghdr *nlh, void *arg)
 	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, *(pid_t *)arg);
 }
 
+void put_pid_addr(struct nlmsghdr *nlh, void *arg)
+{
+	const struct pid_addr *req = arg;
+
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, req->pid);
+	mnl_attr_put_u64(nlh, PTSCOPE_A_ADDR, req->addr);
+}
+
 int ptscope_request(uint8_t cmd, uint16_t flags,
 		    void (*build)(struct nlmsghdr *nlh, void *arg), void *arg,
 		    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,

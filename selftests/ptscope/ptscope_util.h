@@ -240,6 +240,15 @@ int ptscope_visit_runs(const struct nlmsghdr *nlh,
 /* A request builder for ptscope_request(): PTSCOPE_A_PID of *(pid_t *)@arg. */
 void put_pid_attr(struct nlmsghdr *nlh, void *arg);
 
+/* A process and an address, as TRANSLATE asks for them. */
+struct pid_addr {
+	pid_t pid;
+	uint64_t addr;
+};
+
+/* A request builder: PTSCOPE_A_PID and PTSCOPE_A_ADDR of a struct pid_addr. */
+void put_pid_addr(struct nlmsghdr *nlh, void *arg);
+
 /* The generic netlink family id of @name, or -1. */
 int genl_family_id(const char *name);
 

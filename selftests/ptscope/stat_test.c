@@ -180,7 +180,7 @@ static void numa_maps_bytes(pid_t pid, unsigned long *bytes, int nodes)
 	while (fgets(line, sizeof(line), f)) {
 		if (strstr(line, " huge"))
 			continue;
-		kb = 4;
+		kb = PAGE_SZ >> 10;
 		memset(pages, 0, sizeof(pages));
 		line[strcspn(line, "\n")] = '\0';
 		for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
