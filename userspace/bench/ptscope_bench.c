@@ -22,8 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <pthread.h>
 #include <libmnl/libmnl.h>
@@ -1177,6 +1179,322 @@ static void share_goals(void)
 	report_goal("who of one frame <= 0.5x pagemap of every process", t_who, t_pagemap, 0.5);
 }
 
+/*
+ * Issue 17's goals: what being watched costs a process, and how many
+ * events a watcher takes before the module drops some.  A watcher here is
+ * a WATCH of the whole address space on a socket of its own, read by a
+ * thread that only counts; the module's default re-walk interval (1 s).
+ */
+struct watcher {
+	struct mnl_socket *sock;
+	pthread_t reader;
+	uint64_t register_ns, start_ns;	/* the reply's; the request's round trip */
+	uint64_t events, dropped;	/* so far: received, and the module's count */
+	int stop;
+};
+
+static void *watch_reader(void *arg)
+{
+	static __thread char buf[32768];
+	struct watcher *w = arg;
+	const struct nlattr *attr;
+	struct nlmsghdr *nlh;
+	ssize_t len;
+	int left;
+
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		len = recv(mnl_socket_get_fd(w->sock), buf, sizeof(buf), 0);
+		if (len <= 0)
+			continue;	/* the timeout, or an overrun (counted by the module) */
+		left = len;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				continue;
+			mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+				if (mnl_attr_get_type(attr) == PTSCOPE_A_EVENT)
+					__atomic_add_fetch(&w->events, 1, __ATOMIC_RELAXED);
+				else if (mnl_attr_get_type(attr) == PTSCOPE_A_DROPPED)
+					__atomic_store_n(&w->dropped, mnl_attr_get_u64(attr),
+							 __ATOMIC_RELAXED);
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Watch @pid, the pages in [@start, @end) only when @end is not 0: 0 once
+ * the module replied, the reader running; -1 on failure.
+ */
+static int watch_start(struct watcher *w, pid_t pid, uint64_t start, uint64_t end)
+{
+	static char buf[8192];
+	struct timeval tv = { .tv_usec = 100000 };
+	int size = 4 << 20, ret;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	uint64_t t0;
+	ssize_t len;
+
+	memset(w, 0, sizeof(*w));
+	w->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!w->sock || mnl_socket_bind(w->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	setsockopt(mnl_socket_get_fd(w->sock), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = family_id();
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = PTSCOPE_CMD_WATCH;
+	genl->version = PTSCOPE_GENL_VERSION;
+	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, pid);
+	if (end) {
+		mnl_attr_put_u64(nlh, PTSCOPE_A_START, start);
+		mnl_attr_put_u64(nlh, PTSCOPE_A_END, end);
+	}
+	t0 = now_ns();
+	if (mnl_socket_sendto(w->sock, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	/* The reply first: events only follow it. */
+	len = mnl_socket_recvfrom(w->sock, buf, sizeof(buf));
+	w->start_ns = now_ns() - t0;
+	nlh = (struct nlmsghdr *)buf;
+	if (len <= 0 || !mnl_nlmsg_ok(nlh, len) || nlh->nlmsg_type == NLMSG_ERROR)
+		return -1;
+	ret = -1;
+	{
+		const struct nlattr *attr;
+
+		mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+			if (mnl_attr_get_type(attr) == PTSCOPE_A_REGISTER_NS) {
+				w->register_ns = mnl_attr_get_u64(attr);
+				ret = 0;
+			}
+	}
+	setsockopt(mnl_socket_get_fd(w->sock), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (!ret && pthread_create(&w->reader, NULL, watch_reader, w))
+		ret = -1;
+	return ret;
+}
+
+/* Closing the socket ends the watch in the module. */
+static void watch_stop(struct watcher *w)
+{
+	__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(w->reader, NULL);
+	mnl_socket_close(w->sock);
+}
+
+/* A target that runs what it is told, when it is told, and says how long it took. */
+struct commanded {
+	pid_t pid;
+	int to, from;
+};
+
+static void commanded_start(struct commanded *c, void (*setup)(void),
+			    uint64_t (*fn)(uint64_t arg))
+{
+	int to[2], from[2];
+	uint64_t arg, res[2];
+
+	if (pipe(to) || pipe(from))
+		exit(1);
+	c->pid = fork();
+	if (c->pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setup();
+		while (read(to[0], &arg, sizeof(arg)) == sizeof(arg)) {
+			res[0] = now_ns();
+			res[1] = fn(arg);
+			res[0] = now_ns() - res[0];
+			if (write(from[1], res, sizeof(res)) != sizeof(res))
+				break;
+		}
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	c->to = to[1];
+	c->from = from[0];
+}
+
+/* Run the target's function with @arg: its time in ns, its result in *@result. */
+static uint64_t commanded_run(struct commanded *c, uint64_t arg, uint64_t *result)
+{
+	uint64_t res[2] = { 0, 0 };
+
+	if (write(c->to, &arg, sizeof(arg)) != sizeof(arg) ||
+	    read(c->from, res, sizeof(res)) != sizeof(res))
+		exit(1);
+	if (result)
+		*result = res[1];
+	return res[0];
+}
+
+static void commanded_stop(struct commanded *c)
+{
+	close(c->to);
+	close(c->from);
+	waitpid(c->pid, NULL, 0);
+}
+
+static void nothing(void)
+{
+}
+
+/* @n times: a page mapped, faulted in and unmapped. */
+static uint64_t fault_munmap(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(1);
+		__atomic_store_n(p, 1, __ATOMIC_RELAXED);	/* the fault */
+		munmap(p, PAGE);
+	}
+	return n;
+}
+
+/*
+ * The event source: a change is one page's protection flipped, every other
+ * page of an area in turn, so that no two changed pages are neighbours the
+ * module could report as one event.
+ */
+#define FLIP_PAGES 1024
+static char *flip_area;
+
+static void flip_setup(void)
+{
+	flip_area = mmap(NULL, 2 * FLIP_PAGES * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (flip_area == MAP_FAILED)
+		_exit(1);
+	madvise(flip_area, 2 * FLIP_PAGES * PAGE, MADV_NOHUGEPAGE);
+	memset(flip_area, 1, 2 * FLIP_PAGES * PAGE);
+}
+
+/*
+ * One second of changes at @rate a second, 100 slots of rate / 100 changes
+ * each (0: as fast as it goes).  Returns how many were made.
+ */
+static uint64_t flip(uint64_t rate)
+{
+	static unsigned int next;
+	static bool readonly;
+	uint64_t t0 = now_ns(), made = 0, slot, until;
+
+	for (slot = 0; slot < 100; slot++) {
+		until = t0 + (slot + 1) * 10000000ULL;
+		while (rate ? made < rate * (slot + 1) / 100 : now_ns() < until) {
+			mprotect(flip_area + 2 * next * PAGE, PAGE,
+				 readonly ? PROT_READ | PROT_WRITE : PROT_READ);
+			made++;
+			if (++next == FLIP_PAGES) {
+				next = 0;
+				readonly = !readonly;
+			}
+		}
+		while (now_ns() < until)
+			usleep(1000);
+	}
+	return made;
+}
+
+#define WATCH_LOOPS 20000
+
+/*
+ * The fault+munmap loop's time, median of RUNS, unwatched and watched in
+ * turn (the watch of [@start, @end), or of everything when @end is 0,
+ * begun and ended around each watched run).  Prints the two and returns
+ * their ratio.
+ */
+static double watched_loop(struct commanded *target, const char *what, uint64_t start,
+			   uint64_t end)
+{
+	uint64_t plain[RUNS], watched[RUNS], reg[RUNS], starts[RUNS];
+	struct watcher w;
+	unsigned int r;
+
+	commanded_run(target, WATCH_LOOPS, NULL);	/* untimed first */
+	for (r = 0; r < RUNS; r++) {
+		plain[r] = commanded_run(target, WATCH_LOOPS, NULL);
+		if (watch_start(&w, target->pid, start, end))
+			return 0;
+		watched[r] = commanded_run(target, WATCH_LOOPS, NULL);
+		reg[r] = w.register_ns;
+		starts[r] = w.start_ns;
+		watch_stop(&w);
+	}
+	qsort(plain, RUNS, sizeof(uint64_t), cmp_u64);
+	qsort(watched, RUNS, sizeof(uint64_t), cmp_u64);
+	qsort(reg, RUNS, sizeof(uint64_t), cmp_u64);
+	qsort(starts, RUNS, sizeof(uint64_t), cmp_u64);
+	printf("bench: watch: fault+munmap loop %.2f us unwatched, %.2f us %s (%.3fx)\n",
+	       plain[RUNS / 2] / 1e3 / WATCH_LOOPS, watched[RUNS / 2] / 1e3 / WATCH_LOOPS, what,
+	       (double)watched[RUNS / 2] / plain[RUNS / 2]);
+	printf("bench: watch: notifier registration (mmap_lock held for write) median %.1f us,",
+	       reg[RUNS / 2] / 1e3);
+	printf(" max %.1f us; WATCH request to reply median %.2f ms\n", reg[RUNS - 1] / 1e3,
+	       starts[RUNS / 2] / 1e6);
+	return (double)watched[RUNS / 2] / plain[RUNS / 2];
+}
+
+static void watch_goals(void)
+{
+	static const uint64_t rates[] = { 1000, 2000, 5000, 10000, 20000, 50000, 0 };
+	uint64_t made, events, dropped, t, sustained = 0;
+	struct commanded target, source;
+	struct watcher w;
+	double ratio;
+	unsigned int i;
+
+	commanded_start(&target, nothing, fault_munmap);
+	ratio = watched_loop(&target, "watched", 0, 0);
+	if (!ratio) {
+		printf("bench: watch: no watch (a kernel without mmu notifiers?)\n");
+		commanded_stop(&target);
+		return;
+	}
+	printf("bench: goal target slowdown while watched <= 1.10x: %s (%.3f)\n",
+	       ratio <= 1.10 ? "met" : "missed", ratio);
+	/* The notifier's own cost: called on every munmap, with nothing to re-read. */
+	watched_loop(&target, "with a watch of one page elsewhere", PAGE, 2 * PAGE);
+	commanded_stop(&target);
+
+	commanded_start(&source, flip_setup, flip);
+	if (watch_start(&w, source.pid, 0, 0)) {
+		commanded_stop(&source);
+		return;
+	}
+	printf("bench: watch: %u-page source registered in %.1f us, WATCH reply in %.2f ms\n",
+	       2 * FLIP_PAGES, w.register_ns / 1e3, w.start_ns / 1e6);
+	for (i = 0; i < ARRAY_SIZE(rates); i++) {
+		events = __atomic_load_n(&w.events, __ATOMIC_RELAXED);
+		dropped = __atomic_load_n(&w.dropped, __ATOMIC_RELAXED);
+		t = commanded_run(&source, rates[i], &made);
+		usleep(500000);	/* the last re-reads */
+		events = __atomic_load_n(&w.events, __ATOMIC_RELAXED) - events;
+		dropped = __atomic_load_n(&w.dropped, __ATOMIC_RELAXED) - dropped;
+		if (rates[i])
+			printf("bench: watch: changes at %" PRIu64 "/s:", rates[i]);
+		else
+			printf("bench: watch: changes flat out:");
+		printf(" made %.0f/s, events received %.0f/s, dropped %" PRIu64 "\n",
+		       made / (t / 1e9), events / (t / 1e9), dropped);
+		if (!dropped && events >= made * 95 / 100)
+			sustained = made * 1000000000ULL / t;
+	}
+	watch_stop(&w);
+	commanded_stop(&source);
+	printf("bench: watch: events a watcher sustains without a drop: %" PRIu64 "/s\n",
+	       sustained);
+}
+
 int main(int argc, char *argv[])
 {
 	static uint64_t t[NW][NM][RUNS];
@@ -1191,6 +1509,11 @@ int main(int argc, char *argv[])
 	/* "stat": only stat's goals (scripts/bench runs it with two vCPUs). */
 	if (argc > 1 && !strcmp(argv[1], "stat")) {
 		stat_goals();
+		return 0;
+	}
+	/* "watch": only watch's goals (scripts/bench runs it with two vCPUs). */
+	if (argc > 1 && !strcmp(argv[1], "watch")) {
+		watch_goals();
 		return 0;
 	}
 	/* "output": only the output-speed section. */
