@@ -62,6 +62,9 @@
 /* Events kept until the reader takes them. */
 #define WATCH_EVENTS 512
 
+/* Notified ranges that come in a burst are re-read together, this often. */
+#define WATCH_BATCH_MS 10
+
 /* Base pages a periodic re-walk compares, at most, per interval. */
 #define WATCH_SAMPLE_PAGES 65536
 
@@ -126,7 +129,8 @@ struct ptscope_watch {
 	unsigned int active;		/* invalidations begun, not ended, */
 	unsigned long busy_start;	/* all inside [busy_start, busy_end) */
 	unsigned long busy_end;
-	bool kicked;			/* the work item is queued to run now */
+	bool kicked;			/* the work item is queued to run soon */
+	unsigned long last_run;		/* jiffies when the work item last began */
 	bool released;			/* the target's mm is going away */
 	bool ended;			/* the end is queued for the reader */
 	bool end_taken;
@@ -161,14 +165,24 @@ static u8 cause_of(enum mmu_notifier_event event)
 	return PTSCOPE_CAUSE_CLEAR;
 }
 
-/* Run the work item now, unless it is already queued to. */
+/*
+ * Run the work item soon, unless it is already queued to: at once if it
+ * last ran WATCH_BATCH_MS ago or more, else that long after that run.  A
+ * process that changes its mappings without pause (a loop of mmap, fault,
+ * munmap) then wakes the work item a hundred times a second, not once a
+ * change, and waits for its re-reads' mmap_lock as rarely; an isolated
+ * change is re-read at once.
+ */
 static void kick(struct ptscope_watch *w)
 {
+	unsigned long batch = msecs_to_jiffies(WATCH_BATCH_MS);
+
 	lockdep_assert_held(&w->lock);
 	if (w->kicked || w->stopping || !w->running)
 		return;
 	w->kicked = true;
-	mod_delayed_work(system_unbound_wq, &w->work, 0);
+	mod_delayed_work(system_unbound_wq, &w->work,
+			 max_t(long, w->last_run + batch - jiffies, 0));
 }
 
 /*
@@ -501,6 +515,7 @@ static void watch_work(struct work_struct *work)
 	overflow = w->overflow;
 	w->overflow = false;
 	w->kicked = false;
+	w->last_run = jiffies;
 	released = w->released;
 	stopping = w->stopping;
 	spin_unlock_irq(&w->lock);
@@ -583,6 +598,7 @@ struct ptscope_watch *ptscope_watch_start(struct ptscope_target *target, unsigne
 	w->notify = notify;
 	w->owner = owner;
 	w->sample_at = start;
+	w->last_run = jiffies - msecs_to_jiffies(WATCH_BATCH_MS);
 	w->baseline = true;
 	INIT_DELAYED_WORK(&w->work, watch_work);
 	xa_init(&w->shadow);
