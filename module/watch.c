@@ -9,7 +9,9 @@
  * watcher keeps a shadow of the watched range (one value per base page:
  * state, page size, the protection flags and the frame or swap slot, as
  * its last walk saw them) and re-reads a notified range with the ordinary
- * walk (ptscope_walk_*), from a work item, comparing page by page.
+ * walk (ptscope_walk_*), from a work item, comparing page by page; a range
+ * the kernel unmapped (MMU_NOTIFY_UNMAP) holds nothing after, and is not
+ * read back.
  *
  * The callbacks only record ranges: they run where the kernel changes
  * page tables, possibly under spinlocks and with a range that must not
@@ -529,10 +531,20 @@ static void watch_work(struct work_struct *work)
 		nr = 0;
 	if (overflow && rescan(w, w->start, w->end, PTSCOPE_CAUSE_OVERFLOW, ULONG_MAX) == -ENODATA)
 		goto end;
-	for (i = 0; i < nr; i++)
-		if (rescan(w, w->work_ranges[i].start, w->work_ranges[i].end,
-			   w->work_ranges[i].cause, ULONG_MAX) == -ENODATA)
+	for (i = 0; i < nr; i++) {
+		struct watch_range *r = &w->work_ranges[i];
+
+		/*
+		 * munmap, mremap's source, the OOM reaper: nothing is left
+		 * mapped in the range, no need to read it back (and take
+		 * mmap_lock).  What is mapped there again since is new, the
+		 * re-walk's to find.
+		 */
+		if (r->cause == PTSCOPE_CAUSE_UNMAP)
+			note_gone(w, r->start, r->end, r->cause);
+		else if (rescan(w, r->start, r->end, r->cause, ULONG_MAX) == -ENODATA)
 			goto end;
+	}
 	if (time_after_eq(jiffies, w->next_sample)) {
 		at = rescan(w, w->sample_at, w->end, PTSCOPE_CAUSE_SAMPLED, WATCH_SAMPLE_PAGES);
 		if (at == -ENODATA)
