@@ -122,6 +122,7 @@ struct ptscope_watch {
 	bool baseline;			/* fill the shadow, report nothing */
 	bool have_change;
 	struct watch_change change;
+	unsigned int unsent;		/* events made since the owner was told */
 	struct watch_range work_ranges[WATCH_RANGES];
 
 	spinlock_t lock;		/* protects everything below */
@@ -369,6 +370,20 @@ static void push_event(struct ptscope_watch *w, const struct ptscope_watch_event
 	spin_unlock_irqrestore(&w->lock, flags);
 }
 
+/*
+ * Pass the events made so far on when they fill half the ring, so that a
+ * run that finds many changes (a re-read of a range where every other page
+ * changed) does not drop the rest.  Not under mmap_lock: the owner may
+ * send them.
+ */
+static void pass_on(struct ptscope_watch *w)
+{
+	if (w->unsent < WATCH_EVENTS / 2)
+		return;
+	w->unsent = 0;
+	w->notify(w->owner);
+}
+
 static void flush_change(struct ptscope_watch *w)
 {
 	struct watch_change *c = &w->change;
@@ -385,6 +400,7 @@ static void flush_change(struct ptscope_watch *w)
 	sh_run(c->first_old, c->va, c->end - c->va, &ev.before);
 	sh_run(c->first_new, c->va, c->end - c->va, &ev.after);
 	push_event(w, &ev);
+	w->unsent++;
 }
 
 /* Page @va held @old (NULL: nothing) and holds @new now. */
@@ -486,8 +502,14 @@ static long rescan(struct ptscope_watch *w, unsigned long start, unsigned long e
 		va = max_t(unsigned long, run.va, start);
 		run_end = min_t(unsigned long, run.va + run.size, end);
 		note_gone(w, at, va, cause);
-		for (; va < run_end; va += PAGE_SIZE)
+		for (; va < run_end; va += PAGE_SIZE) {
 			note_mapped(w, va, cause, shadow_value(&run, va));
+			if (w->unsent >= WATCH_EVENTS / 2) {
+				/* The run is a copy: the walk can let go meanwhile. */
+				ptscope_walk_pause(&walk);
+				pass_on(w);
+			}
+		}
 		at = run_end;
 		budget -= min(budget, run.size >> PAGE_SHIFT);
 		if (!budget)
@@ -544,6 +566,7 @@ static void watch_work(struct work_struct *work)
 			note_gone(w, r->start, r->end, r->cause);
 		else if (rescan(w, r->start, r->end, r->cause, ULONG_MAX) == -ENODATA)
 			goto end;
+		pass_on(w);
 	}
 	if (time_after_eq(jiffies, w->next_sample)) {
 		at = rescan(w, w->sample_at, w->end, PTSCOPE_CAUSE_SAMPLED, WATCH_SAMPLE_PAGES);
@@ -554,6 +577,7 @@ static void watch_work(struct work_struct *work)
 		w->next_sample = jiffies + w->interval;
 	}
 	flush_change(w);
+	w->unsent = 0;
 	w->notify(w->owner);
 	queue_delayed_work(system_unbound_wq, &w->work,
 			   max_t(long, w->next_sample - jiffies, 0));
@@ -565,6 +589,7 @@ end:
 	spin_lock_irq(&w->lock);
 	w->ended = true;
 	spin_unlock_irq(&w->lock);
+	w->unsent = 0;
 	w->notify(w->owner);
 }
 
