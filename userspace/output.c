@@ -63,9 +63,13 @@ static uint64_t written;	/* bytes handed to stdout before buf */
 /* Texts this long or shorter are copied a word at a time: put_short(). */
 #define SHORT 24
 
+/* errno 0: stdout's error flag was set by an earlier write, reason unknown. */
 static void __attribute__((noreturn)) write_error(void)
 {
-	fprintf(stderr, "%s: write error: %s\n", PROG_NAME, strerror(errno));
+	if (errno)
+		fprintf(stderr, "%s: write error: %s\n", PROG_NAME, strerror(errno));
+	else
+		fprintf(stderr, "%s: write error\n", PROG_NAME);
 	exit(1);
 }
 
@@ -782,6 +786,7 @@ bool out_is_json(void)
 void out_flush(void)
 {
 	flush();
+	errno = 0;
 	if (fflush(stdout) || ferror(stdout))
 		write_error();
 }

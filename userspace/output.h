@@ -19,6 +19,8 @@
  *
  * Output is written to stdout in large blocks.  A write that fails ends
  * the program: "ptscope: write error: <reason>" on stderr, exit status 1.
+ * main() calls out_flush() after every command, so that what went to
+ * stdout through stdio (help, Prometheus samples) is checked the same way.
  */
 #ifndef PTSCOPE_OUTPUT_H
 #define PTSCOPE_OUTPUT_H
@@ -32,7 +34,10 @@ void out_init(bool json);
 bool out_is_json(void);
 /* Close the JSON, write out what is buffered and check that stdout took it. */
 void out_finish(void);
-/* Write out what is buffered, and check that stdout took it all. */
+/*
+ * Write out what is buffered, flush stdout and check that it took it all,
+ * stdio's own writes too (its error flag): else "write error", exit 1.
+ */
 void out_flush(void);
 /*
  * In JSON, the objects of the out_init()...out_finish() pairs in between
