@@ -18,7 +18,10 @@
 #define COLUMNS COLUMNS_RUN "FLAGS"
 #define COLUMNS_X COLUMNS_RUN "MAPS NODE FOLIO FOLIO-MAP BACKING   MEMORY        PKEY FLAGS"
 
-/* The dump's header, -x, the totals of the runs printed, the last flags' names. */
+/*
+ * The dump's header, -x, the totals of the runs printed, the last flags'
+ * names, and the last line's fields after its addresses.
+ */
 struct map_ctx {
 	bool header;
 	bool extended;
@@ -27,6 +30,7 @@ struct map_ctx {
 	uint32_t flags;		/* and their names (none for 0, as it starts) */
 	unsigned int nflags;
 	const char *flag_names[MAX_FLAG_NAMES];
+	struct out_memo tail;
 };
 
 /* -x: what the frame is (frame info), after the flags. */
@@ -53,8 +57,29 @@ static void print_frame_info(const struct ptscope_run *run)
 	out_uint("pkey", " %4" PRIu64, run->pkey);
 }
 
+/*
+ * What a line shows after its addresses: the whole line but VA, END and
+ * PA (or the swap entry), which the runs of scattered memory alone differ
+ * in.  Frame info only with -x.
+ */
+static void tail_key(const struct map_ctx *ctx, const struct ptscope_run *run,
+		     uint64_t key[OUT_MEMO_WORDS])
+{
+	key[0] = run->size;
+	key[1] = (uint64_t)run->flags << 32 | run->page_shift << 16 | run->state << 8 |
+		 run->region;
+	key[2] = 0;
+	key[3] = 0;
+	if (ctx->extended) {
+		key[2] = (uint64_t)run->mapcount << 32 | (uint32_t)run->node << 16 |
+			 run->folio_order << 8 | run->backing;
+		key[3] = 1 << 24 | run->pkey << 16 | run->folio_map << 8 | run->mem_type;
+	}
+}
+
 static void print_run(struct map_ctx *ctx, const struct ptscope_run *run)
 {
+	uint64_t key[OUT_MEMO_WORDS];
 	const char *size_name;
 	char swap[40], buf[24];
 	uint64_t page_size;
@@ -75,6 +100,10 @@ static void print_run(struct map_ctx *ctx, const struct ptscope_run *run)
 	} else {
 		out_null("pa", " %-16s");
 	}
+	tail_key(ctx, run, key);
+	if (out_again(&ctx->tail, key))
+		goto done;
+	out_memo_start(&ctx->tail);
 	out_uint("size", "", run->size);
 	out_uint("page_size", "", page_size);
 	size_name = page_size_name(page_size, buf);
@@ -93,6 +122,8 @@ static void print_run(struct map_ctx *ctx, const struct ptscope_run *run)
 		ctx->nflags = flag_names(run->flags, ctx->flag_names);
 	}
 	out_string_list("flags", " %s\n", ctx->flag_names, ctx->nflags);
+	out_memo_keep(&ctx->tail, key);
+done:
 	out_close_object();
 
 	ctx->runs++;

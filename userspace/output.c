@@ -63,9 +63,13 @@ static uint64_t written;	/* bytes handed to stdout before buf */
 /* Texts this long or shorter are copied a word at a time: put_short(). */
 #define SHORT 24
 
+/* errno 0: stdout's error flag was set by an earlier write, reason unknown. */
 static void __attribute__((noreturn)) write_error(void)
 {
-	fprintf(stderr, "%s: write error: %s\n", PROG_NAME, strerror(errno));
+	if (errno)
+		fprintf(stderr, "%s: write error: %s\n", PROG_NAME, strerror(errno));
+	else
+		fprintf(stderr, "%s: write error\n", PROG_NAME);
 	exit(1);
 }
 
@@ -782,6 +786,7 @@ bool out_is_json(void)
 void out_flush(void)
 {
 	flush();
+	errno = 0;
 	if (fflush(stdout) || ferror(stdout))
 		write_error();
 }
@@ -983,6 +988,59 @@ void out_list_field(const char *key, const char *fmt, const char *const *items,
 		pos = put_json_names(start, items, n);
 		list_written(NULL, items, n, start);
 	}
+}
+
+/*
+ * Where the output is, as far as the bytes of a field depend on it: JSON
+ * or text, pretty or not, the outer object open, in a list, the depth and
+ * whether a comma is due.
+ */
+static unsigned int memo_where(void)
+{
+	return out_json | pretty << 1 | started << 2 | in_list << 3 | comma << 4 | depth << 5;
+}
+
+bool out_again(struct out_memo *m, const uint64_t key[OUT_MEMO_WORDS])
+{
+	uint64_t word;
+	unsigned int i;
+	char *p;
+
+	if (!m->len || m->where != memo_where() || key[0] != m->key[0] ||
+	    key[1] != m->key[1] || key[2] != m->key[2] || key[3] != m->key[3])
+		return false;
+	/* A word at a time, as list_again(): up to 7 bytes beyond, in the room. */
+	p = room(pos, OUT_MEMO_BYTES);
+	for (i = 0; i < m->len; i += 8) {
+		memcpy(&word, m->text + i, 8);
+		memcpy(p + i, &word, 8);
+	}
+	pos = p + m->len;
+	/* The fields wrote a value: a comma is due in JSON, as after them. */
+	comma = true;
+	return true;
+}
+
+void out_memo_start(struct out_memo *m)
+{
+	m->len = 0;
+	m->where = memo_where();
+	m->start = offset(pos);
+}
+
+/* Kept only if the fields are still in the buffer, fit, and left the depth as it was. */
+void out_memo_keep(struct out_memo *m, const uint64_t key[OUT_MEMO_WORDS])
+{
+	uint64_t len = offset(pos) - m->start;
+	unsigned int i;
+
+	if (m->start < written || len > OUT_MEMO_BYTES || (m->where >> 5) != depth ||
+	    (out_json && !comma))
+		return;
+	memcpy(m->text, buf + (m->start - written), len);
+	m->len = len;
+	for (i = 0; i < OUT_MEMO_WORDS; i++)
+		m->key[i] = key[i];
 }
 
 void out_text(const char *fmt, ...)

@@ -19,6 +19,8 @@
  *
  * Output is written to stdout in large blocks.  A write that fails ends
  * the program: "ptscope: write error: <reason>" on stderr, exit status 1.
+ * main() calls out_flush() after every command, so that what went to
+ * stdout through stdio (help, Prometheus samples) is checked the same way.
  */
 #ifndef PTSCOPE_OUTPUT_H
 #define PTSCOPE_OUTPUT_H
@@ -32,7 +34,10 @@ void out_init(bool json);
 bool out_is_json(void);
 /* Close the JSON, write out what is buffered and check that stdout took it. */
 void out_finish(void);
-/* Write out what is buffered, and check that stdout took it all. */
+/*
+ * Write out what is buffered, flush stdout and check that it took it all,
+ * stdio's own writes too (its error flag): else "write error", exit 1.
+ */
 void out_flush(void);
 /*
  * In JSON, the objects of the out_init()...out_finish() pairs in between
@@ -137,6 +142,33 @@ static inline void out_string_list(const char *key, const char *fmt,
 	if (out_wanted(key, fmt))
 		out_list_field(key, fmt, items, n);
 }
+
+/*
+ * Fields written again as they were last time: in a map of scattered
+ * memory each run differs from the one before in its addresses only, and
+ * the rest of its line (sizes, region, state, flags) is copied whole
+ * rather than formatted again.  @key is what those fields show, in up to
+ * OUT_MEMO_WORDS words; out_again() writes what out_memo_keep() kept if
+ * its key was the same and the output is where it was then (text or
+ * JSON, at the same depth, after a value), and returns whether it did.
+ * If not, the caller writes the fields between out_memo_start() and
+ * out_memo_keep().  Fields that open a container close it again; a memo
+ * starts out zeroed.
+ */
+#define OUT_MEMO_WORDS 4
+#define OUT_MEMO_BYTES 248
+
+struct out_memo {
+	uint64_t key[OUT_MEMO_WORDS];
+	uint64_t start;			/* out_memo_start(): where the fields begin */
+	unsigned int where;		/* text or JSON, depth: see output.c */
+	unsigned int len;		/* of text; 0: nothing kept */
+	char text[OUT_MEMO_BYTES];
+};
+
+bool out_again(struct out_memo *m, const uint64_t key[OUT_MEMO_WORDS]);
+void out_memo_start(struct out_memo *m);
+void out_memo_keep(struct out_memo *m, const uint64_t key[OUT_MEMO_WORDS]);
 
 /* Text only, any printf format. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -178,7 +178,7 @@ static int help_main(int argc, char *argv[])
 	return 0;
 }
 
-int main(int argc, char *argv[])
+static int run(int argc, char *argv[])
 {
 	struct cmd_args args = {};
 	const struct subcommand *cmd;
@@ -220,5 +220,18 @@ int main(int argc, char *argv[])
 		return ret < 0 ? 0 : ret;
 	ret = cmd->run(&args);
 	free(args.args);
+	return ret;
+}
+
+int main(int argc, char *argv[])
+{
+	int ret = run(argc, argv);
+
+	/*
+	 * Every command's output checked in one place, stdio's (help, the
+	 * Prometheus format) as output.c checks its own: a write that failed
+	 * is an error, not silently lost data.
+	 */
+	out_flush();
 	return ret;
 }

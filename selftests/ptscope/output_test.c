@@ -316,18 +316,47 @@ TEST_F(swapped, layout_and_map_total_show_swap)
 	free(out);
 }
 
+/*
+ * Every way of writing to stdout is checked: output.c's buffer (map,
+ * regions, layout), stdio's printf (help, the Prometheus format), and the
+ * final flush.  Help and the Prometheus samples are shorter than stdio's
+ * buffer or end in part of one, so they reach /dev/full only when flushed
+ * at exit.  The reason is known when that last write fails, as it does
+ * unless the output is an exact multiple of the buffer: for the longer
+ * ones only "write error" is required.
+ */
 TEST(a_write_error_is_an_error)
 {
-	static const char *const cmds[] = { "map", "map -j", "regions", "layout" };
+	static const struct {
+		const char *cmd;
+		bool reason;
+	} cmds[] = {
+		{ "map %d", true },
+		{ "map -j %d", true },
+		{ "regions %d", true },
+		{ "layout %d", true },
+		{ "help", true },
+		{ "--help", true },
+		{ "map --help", true },
+		{ "help stat", true },
+		{ "stat --format prometheus %d", false },
+		{ "share --format prometheus %d", false },
+		{ "share --format prometheus %d 1", false },
+	};
 	char cmd[128], out[512];
 	unsigned int i;
 	pid_t pid = getpid();
 
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		snprintf(cmd, sizeof(cmd), "ptscope %s %d 2>&1 >/dev/full", cmds[i], pid);
+		snprintf(cmd, sizeof(cmd), "ptscope ");
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), cmds[i].cmd, pid);
+		/* First that it works: the failure below is the write's. */
+		EXPECT_EQ(0, run_status(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
+		strcat(cmd, " 2>&1 >/dev/full");
 		EXPECT_EQ(1, run_status(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
-		EXPECT_NE(NULL, strstr(out, "ptscope: write error: No space left on device"))
-			TH_LOG("%s: %s", cmd, out);
+		EXPECT_NE(NULL, strstr(out, cmds[i].reason ?
+				       "ptscope: write error: No space left on device" :
+				       "ptscope: write error")) TH_LOG("%s: %s", cmd, out);
 	}
 	snprintf(cmd, sizeof(cmd), "ptscope layout --svg /dev/full %d 2>&1 >/dev/null", pid);
 	EXPECT_EQ(1, run_status(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
@@ -515,6 +544,215 @@ TEST(pretty_json_is_the_compact_json_indented)
 		free(pretty);
 	}
 	stop_target(&t);
+}
+
+/*
+ * A map line whose fields after its addresses are the line before's is
+ * written again from a copy: an area of REPEAT_PAGES where that happens
+ * for many lines in a row (the first half, its pages scattered: faulted
+ * odd after even), then for none (the second half, pages written between
+ * pages only read, which map the zero page).
+ */
+#define REPEAT_PAGES 128
+
+static unsigned long map_repeats(void *arg)
+{
+	char *p = mmap(NULL, REPEAT_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned int i;
+
+	if (p == MAP_FAILED)
+		return 0;
+	madvise(p, REPEAT_PAGES * PAGE_SZ, MADV_NOHUGEPAGE);
+	for (i = 0; i < REPEAT_PAGES / 2; i += 2)
+		p[i * PAGE_SZ] = 1;
+	for (i = 1; i < REPEAT_PAGES / 2; i += 2)
+		p[i * PAGE_SZ] = 1;
+	for (i = REPEAT_PAGES / 2; i < REPEAT_PAGES; i++)
+		if (i % 2)
+			p[i * PAGE_SZ] = 1;
+		else
+			__asm__ volatile("" : : "r"(p[i * PAGE_SZ]));	/* a load kept */
+	return (unsigned long)p;
+}
+
+/* map -x's MAPS NODE FOLIO FOLIO-MAP BACKING MEMORY PKEY, as words. */
+#define X_COLUMNS "%23s %23s %23s %23s %23s %23s %23s"
+#define JSON_RUN "{\"va\":\"0x%lx\",\"pa\":%s,\"size\":%lu,\"page_size\":%lu,\"region\":\"%s\",\"state\":\"%s\","
+#define JSON_X "\"mapcount\":%s,\"node\":%s,\"folio_size\":%s,\"folio_map\":%s,\"backing\":\"%s\",\"mem_type\":\"%s\",\"pkey\":%s,"
+
+/* A size as map writes it: "4K", "2M", or bytes. */
+static unsigned long size_of(const char *name)
+{
+	return page_size_of(name) ?: strtoul(name, NULL, 10);
+}
+
+/* A text column as a JSON value: "-" null, else a number or a string. */
+static void json_value(char *buf, size_t len, const char *text, bool string)
+{
+	snprintf(buf, len, !strcmp(text, "-") ? "null" : string ? "\"%s\"" : "%s", text);
+}
+
+/*
+ * The JSON object of the map text line @line (with -x: @extended), up to
+ * its closing brace; false if @line is not a run.
+ */
+static bool line_as_json(const char *line, bool extended, char *buf, size_t len)
+{
+	char pa[40], page[16], region[16], state[24], flags[512], x[7][24], v[7][32];
+	char jpa[96], jflags[768], *flag, *save, *at;
+	unsigned long va, end, pages, type, offset;
+	int n;
+
+	if (extended)
+		n = sscanf(line, "%lx %lx %39s %15s %lu %15s %23s " X_COLUMNS " %511s", &va, &end,
+			   pa, page, &pages, region, state, x[0], x[1], x[2], x[3], x[4], x[5],
+			   x[6], flags);
+	else
+		n = sscanf(line, "%lx %lx %39s %15s %lu %15s %23s %511s", &va, &end, pa, page,
+			   &pages, region, state, flags);
+	if (n != (extended ? 15 : 8))
+		return false;
+	if (sscanf(pa, "swap:%lu:%lx", &type, &offset) == 2)
+		snprintf(jpa, sizeof(jpa), "null,\"swap_type\":%lu,\"swap_offset\":%lu", type,
+			 offset);
+	else if (!strcmp(pa, "-"))
+		snprintf(jpa, sizeof(jpa), "null");
+	else
+		snprintf(jpa, sizeof(jpa), "\"0x%lx\"", strtoul(pa, NULL, 16));
+	at = jflags;
+	*at++ = '[';
+	for (flag = strcmp(flags, "-") ? strtok_r(flags, ",", &save) : NULL; flag;
+	     flag = strtok_r(NULL, ",", &save))
+		at += sprintf(at, "%s\"%s\"", at == jflags + 1 ? "" : ",", flag);
+	snprintf(at, 2, "]");
+	n = snprintf(buf, len, JSON_RUN, va, jpa, end - va, size_of(page), region, state);
+	if (extended) {
+		/* MAPS NODE FOLIO FOLIO-MAP BACKING MEMORY PKEY */
+		json_value(v[0], sizeof(v[0]), x[0], false);
+		json_value(v[1], sizeof(v[1]), x[1], false);
+		if (strcmp(x[2], "-"))
+			snprintf(x[2], sizeof(x[2]), "%lu", size_of(x[2]));
+		json_value(v[2], sizeof(v[2]), x[2], false);
+		json_value(v[3], sizeof(v[3]), x[3], true);
+		n += snprintf(buf + n, len - n, JSON_X, v[0], v[1], v[2], v[3], x[4], x[5], x[6]);
+	}
+	snprintf(buf + n, len - n, "\"flags\":%s}", jflags);
+	return true;
+}
+
+/*
+ * How many lines of map's text @text are not, in order, objects of @json;
+ * one more if the JSON has other objects, or there are not @least lines.
+ */
+static int json_text_differ(const char *text, const char *json, bool extended, int least)
+{
+	char *copy = strdup(text), *line, *save, want[1024];
+	const char *at = json;
+	int lines = 0, objects = 0, differ = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!line_as_json(line, extended, want, sizeof(want)))
+			continue;
+		lines++;
+		at = strstr(at, want);
+		if (!at) {
+			if (!differ++)
+				fprintf(stderr, "# not in the JSON, or not in order: %s\n", want);
+			at = json;
+			continue;
+		}
+		at++;
+	}
+	for (at = json; (at = strstr(at, "{\"va\":")); at++)
+		objects++;
+	free(copy);
+	if (lines < least || objects != lines)
+		fprintf(stderr, "# %d lines, %d objects\n", lines, objects);
+	return differ + (lines < least || objects != lines);
+}
+
+/* The run lines of a map's text from @start to @end, in one string (free() it). */
+static char *run_lines(const char *text, unsigned long start, unsigned long end)
+{
+	char *lines = calloc(1, strlen(text) + 1), *at = lines;
+	const char *line, *eol;
+	unsigned long va, va_end;
+
+	for (line = text; lines && *line; line = eol + 1) {
+		eol = strchrnul(line, '\n');
+		if (sscanf(line, "%lx %lx ", &va, &va_end) == 2 && va >= start && va < end) {
+			memcpy(at, line, eol - line + 1);
+			at += eol - line + 1;
+		}
+		if (!*eol)
+			break;
+	}
+	return lines;
+}
+
+/*
+ * Every map line, as the debugfs view writes it (map, or frames for -x),
+ * as text, JSON and indented JSON, says the same of its run: the whole
+ * address space, then with -x the area (how many map a shared library's
+ * frames changes as ptscope and cat come and go).  The target is
+ * stopped, but compaction may move a page between two reads: a difference
+ * is retried.
+ */
+TEST(map_json_and_text_say_the_same_of_every_run)
+{
+	static const char *const as[] = { "", " -j", " -p" };
+	char *text = NULL, *json = NULL, *pretty = NULL, area[64], args[3][96];
+	char *view, *ours, *module;
+	unsigned long start, end;
+	int attempt, differ = 1, x, i;
+	struct target t;
+
+	ASSERT_EQ(0, target_start(&t, map_repeats, NULL));
+	ASSERT_NE(0, t.value);
+	kill(t.pid, SIGSTOP);
+	snprintf(area, sizeof(area), " -x --range %lx-%lx", t.value,
+		 t.value + REPEAT_PAGES * PAGE_SZ);
+	ASSERT_EQ(0, ptscope_set_target(t.pid));
+	for (x = 0; x < 2; x++) {
+		for (i = 0; i < 3; i++)
+			snprintf(args[i], sizeof(args[i]), "map%s%s", as[i], x ? area : "");
+		start = x ? t.value : 0;
+		end = x ? t.value + REPEAT_PAGES * PAGE_SZ : -1UL;
+		for (attempt = 0, differ = 1; attempt < 5 && differ; attempt++) {
+			free(text);
+			free(json);
+			free(pretty);
+			view = run_output(x ? "cat /sys/kernel/debug/ptscope/frames" :
+					  "cat /sys/kernel/debug/ptscope/map");
+			text = client(args[0], t.pid);
+			json = client(args[1], t.pid);
+			pretty = client(args[2], t.pid);
+			ASSERT_NE(NULL, view);
+			ASSERT_NE(NULL, text);
+			ASSERT_NE(NULL, json);
+			ASSERT_NE(NULL, pretty);
+			module = run_lines(view, start, end);
+			ours = run_lines(text, start, end);
+			differ = strcmp(module, ours) ? 1 : 0;
+			if (differ)
+				fprintf(stderr, "# debugfs:\n%s# client:\n%s", module, ours);
+			free(module);
+			free(ours);
+			free(view);
+			squeeze(json);
+			squeeze(pretty);
+			differ += json_text_differ(text, json, x, x ? REPEAT_PAGES / 2 : 100) +
+				  !!strcmp(pretty, json);
+		}
+		EXPECT_EQ(0, differ) TH_LOG("%s: %.2000s", args[0], text);
+		EXPECT_STREQ(json, pretty);
+	}
+	free(text);
+	free(json);
+	free(pretty);
+	kill(t.pid, SIGCONT);
+	target_stop(&t);
 }
 
 /* The hole between the halves is about 2^64 bytes; doubles hold 2^53. */

@@ -81,7 +81,10 @@ _ptscope()
 	fi
 	cmd=${COMP_WORDS[i]}
 	# The command's own options, those of them taking an argument, and
-	# how many arguments it takes (none said: any number).
+	# how many arguments it takes (none said: any number).  These, the
+	# commands and the global options are the client's help's:
+	# scripts/completion-test (make check) takes what it expects from
+	# `ptscope help` and `ptscope help CMD`, and fails where they differ.
 	case $cmd in
 	regions) ;;
 	map) opts="-x --extended --region --range" argopts=" --region --range " ;;
