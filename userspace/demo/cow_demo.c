@@ -32,7 +32,8 @@ int main(void)
 	if (child < 0)
 		return 1;
 	if (child > 0) {
-		printf("cow_demo: parent %d child %d page %p\n", getpid(), child, (void *)page);
+		printf("cow_demo: parent %d child %d page %p size %ld\n", getpid(), child,
+		       (void *)page, sysconf(_SC_PAGESIZE));
 		fflush(stdout);
 	}
 	for (;;)
