@@ -97,6 +97,24 @@ static struct pid *pid_from_user(const char __user *ubuf, size_t count)
 	return pid ?: ERR_PTR(-ESRCH);
 }
 
+/*
+ * The process whose pid is written to an open view, taken with the
+ * opener's credentials.  Return: 0, with @target->mm NULL for "none"; or
+ * -errno.
+ */
+static int target_from_user(struct file *file, const char __user *ubuf, size_t count,
+			    struct ptscope_target *target)
+{
+	struct pid *pid = pid_from_user(ubuf, count);
+	int ret;
+
+	if (IS_ERR_OR_NULL(pid))
+		return PTR_ERR_OR_ZERO(pid);
+	ret = ptscope_target_get(pid, file, NULL, target);
+	put_pid(pid);
+	return ret;
+}
+
 static ssize_t target_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -398,18 +416,11 @@ static ssize_t view_write(struct file *file, const char __user *ubuf,
 	struct seq_file *m = file->private_data;
 	struct view *view = m->private;
 	struct ptscope_target target = {};
-	struct pid *pid;
 	int ret;
 
-	pid = pid_from_user(ubuf, count);
-	if (IS_ERR(pid))
-		return PTR_ERR(pid);
-	if (pid) {
-		ret = ptscope_target_get(pid, file, NULL, &target);
-		put_pid(pid);
-		if (ret)
-			return ret;
-	}
+	ret = target_from_user(file, ubuf, count, &target);
+	if (ret)
+		return ret;
 
 	/* As psi_write() does: m->lock keeps ->start() to ->stop() out. */
 	mutex_lock(&m->lock);
@@ -1060,18 +1071,11 @@ static ssize_t watch_file_write(struct file *file, const char __user *ubuf, size
 {
 	struct watch_file *wf = file->private_data;
 	struct ptscope_target target = {};
-	struct pid *pid;
 	int ret;
 
-	pid = pid_from_user(ubuf, count);
-	if (IS_ERR(pid))
-		return PTR_ERR(pid);
-	if (pid) {
-		ret = ptscope_target_get(pid, file, NULL, &target);
-		put_pid(pid);
-		if (ret)
-			return ret;
-	}
+	ret = target_from_user(file, ubuf, count, &target);
+	if (ret)
+		return ret;
 	mutex_lock(&wf->lock);
 	if (!target.mm) {
 		watch_file_clear(wf);
