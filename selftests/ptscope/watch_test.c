@@ -809,11 +809,12 @@ TEST_F_TIMEOUT(promote, collapse_promotes, 120)
 	 * comes as many events, which must cover the huge page, each page once.
 	 */
 	for (;;) {
-		EXPECT_EQ(PTSCOPE_CAUSE_CLEAR, ev.cause);
+		/* ASSERT: one report, not one per event, when the module is wrong. */
+		ASSERT_EQ(PTSCOPE_CAUSE_CLEAR, ev.cause);
 		ASSERT_TRUE(ev.has_before && ev.has_after);
-		EXPECT_EQ(page_shift(), ev.before.page_shift);
-		EXPECT_EQ(pmd_sz(), 1UL << ev.after.page_shift);
-		EXPECT_EQ(0, after_differs(self->target.pid, &ev));
+		ASSERT_EQ(page_shift(), ev.before.page_shift);
+		ASSERT_EQ(pmd_sz(), 1UL << ev.after.page_shift);
+		ASSERT_EQ(0, after_differs(self->target.pid, &ev));
 		ASSERT_LE(self->va, ev.start);
 		ASSERT_GE(self->va + pmd_sz(), ev.stop);
 		covered += ev.stop - ev.start;
