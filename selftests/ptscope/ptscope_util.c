@@ -17,6 +17,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
 #include <linux/genetlink.h>
+#include <linux/mempolicy.h>
 #include <linux/ptscope.h>
 
 #include "ptscope_util.h"
@@ -234,15 +235,12 @@ int page_node(pid_t pid, unsigned long va)
 	return status;
 }
 
-/* MPOL_MF_MOVE, from numaif.h (libnuma's, not installed here). */
-#define MF_MOVE (1 << 1)
-
 int move_page_to(pid_t pid, unsigned long va, int node)
 {
 	void *page = (void *)va;
 	int status = -ENOENT;
 
-	if (syscall(SYS_move_pages, pid, 1, &page, &node, &status, MF_MOVE))
+	if (syscall(SYS_move_pages, pid, 1, &page, &node, &status, MPOL_MF_MOVE))
 		return -errno;
 	return status < 0 ? status : 0;
 }
