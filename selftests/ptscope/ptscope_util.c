@@ -1089,3 +1089,19 @@ int read_rollup(pid_t pid, struct rollup *r)
 	fclose(f);
 	return 0;
 }
+
+int module_load(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int module_unload(void)
+{
+	return syscall(SYS_delete_module, "ptscope", O_NONBLOCK) ? -errno : 0;
+}

@@ -249,6 +249,13 @@ struct pid_addr {
 /* A request builder: PTSCOPE_A_PID and PTSCOPE_A_ADDR of a struct pid_addr. */
 void put_pid_addr(struct nlmsghdr *nlh, void *arg);
 
+/* Where vm-run puts the module in a guest. */
+#define MODULE_PATH "/lib/ptscope/ptscope.ko"
+
+/* insmod MODULE_PATH, and rmmod without waiting: 0 or -errno. */
+int module_load(void);
+int module_unload(void);
+
 /* The generic netlink family id of @name, or -1. */
 int genl_family_id(const char *name);
 

@@ -606,24 +606,6 @@ TEST_F_TIMEOUT(interrupt, sigint_ends_a_long_query, 600)
 		       WIFSIGNALED(status) ? "died" : "had finished", elapsed_us(&sent));
 }
 
-#define MODULE_PATH "/lib/ptscope/ptscope.ko"
-
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "ptscope", O_NONBLOCK) ? -errno : 0;
-}
-
-static int load(void)
-{
-	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* A MAP_GET of @pid on a fresh socket, with a fresh family id. */
 static int fresh_query(pid_t pid)
 {
@@ -710,11 +692,11 @@ TEST_F_TIMEOUT(long_running, unload_waits_for_dumps_and_survives_reload_cycles, 
 	mnl_attr_put_u32(nlh, PTSCOPE_A_PID, getpid());
 	ASSERT_LT(0, mnl_socket_sendto(sock, nlh, nlh->nlmsg_len));
 	ASSERT_LT(0, mnl_socket_recvfrom(sock, buf, sizeof(buf)));
-	ret = unload();
+	ret = module_unload();
 	EXPECT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY)
 		TH_LOG("rmmod with a dump in flight: %s", strerror(-ret));
 	if (!ret)
-		ASSERT_EQ(0, load());
+		ASSERT_EQ(0, module_load());
 	/* ...which ends normally. */
 	fd = mnl_socket_get_fd(sock);
 	do {
@@ -748,10 +730,10 @@ TEST_F_TIMEOUT(long_running, unload_waits_for_dumps_and_survives_reload_cycles, 
 		}
 	}
 	for (i = 0; i < cycles; i++) {
-		while ((ret = unload()) == -EWOULDBLOCK || ret == -EBUSY)
+		while ((ret = module_unload()) == -EWOULDBLOCK || ret == -EBUSY)
 			busy++;
 		ASSERT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
-		ASSERT_EQ(0, load());
+		ASSERT_EQ(0, module_load());
 		EXPECT_EQ(0, fresh_query(getpid()));
 	}
 	kill(child, SIGKILL);

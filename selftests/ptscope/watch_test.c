@@ -40,7 +40,6 @@
 #define INTERVAL_MS 50
 #define WAIT_MS 3000
 
-#define MODULE_PATH "/lib/ptscope/ptscope.ko"
 #define WATCH_FILE "/sys/kernel/debug/ptscope/watch"
 
 static void put_own_pid(struct nlmsghdr *nlh, void *arg)
@@ -518,22 +517,6 @@ TEST(cow_remaps_the_writer_only)
 	munmap(area, NR_PAGES * PAGE_SZ);
 }
 
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "ptscope", O_NONBLOCK) ? -errno : 0;
-}
-
-static int load(void)
-{
-	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* A watch holds no reference on the module: rmmod ends it, and says so. */
 TEST(rmmod_ends_the_watch)
 {
@@ -548,13 +531,13 @@ TEST(rmmod_ends_the_watch)
 		SKIP(return, "ptscope.ko is not at " MODULE_PATH);
 	ASSERT_EQ(0, target_start(&target, setup_area, NULL));
 	ASSERT_EQ(0, watch_open(&w, target.pid, 0, 0, NULL));
-	ret = unload();
+	ret = module_unload();
 	ASSERT_EQ(0, ret) TH_LOG("rmmod with a watch: %s", strerror(-ret));
 	EXPECT_EQ(1, wait_event(&w, -1, 0, &ev));
 	EXPECT_EQ(PTSCOPE_WATCH_END_UNLOADED, ev.end);
 	watch_close(&w);
 	target_stop(&target);
-	ret = load();
+	ret = module_load();
 	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
 }
 
@@ -707,7 +690,7 @@ FIXTURE_TEARDOWN(lost_end)
 	if (self->rmem_max[0])
 		write_file("/proc/sys/net/core/rmem_max", self->rmem_max);
 	if (self->unloaded)
-		load();
+		module_load();
 }
 
 /* Its waits add up to more than the default 30 s on a slow guest. */
@@ -729,7 +712,7 @@ TEST_F_TIMEOUT(lost_end, client_ends_by_itself, 120)
 	usleep(500000);
 	drops = netlink_drops(self->client);
 	if (variant->rmmod) {
-		ret = unload();
+		ret = module_unload();
 		ASSERT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
 		self->unloaded = true;
 	} else {
@@ -905,9 +888,9 @@ TEST(debugfs_watch_follows_target)
 	ASSERT_EQ(1, wfile_line(&f, line, sizeof(line), WAIT_MS));
 	EXPECT_EQ(0, strncmp(line, want, strlen(want))) TH_LOG("%s", line);
 
-	ret = unload();
+	ret = module_unload();
 	if (!ret)
-		load();
+		module_load();
 	EXPECT_EQ(-EWOULDBLOCK, ret) TH_LOG("rmmod with a watch file open: %s", strerror(-ret));
 
 	ASSERT_EQ(1, run_in(&target, do_munmap));
