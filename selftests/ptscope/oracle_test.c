@@ -1655,21 +1655,6 @@ static int set_hugepages(unsigned long size, unsigned long n)
 	return strtoul(value, NULL, 10) >= n ? 0 : -1;
 }
 
-/* Wait (up to ~60 s under TCG) for ksmd to merge the target's pages. */
-static bool ksm_merged(void)
-{
-	char buf[32];
-	int i;
-
-	for (i = 0; i < 600; i++) {
-		read_file("/sys/kernel/mm/ksm/pages_sharing", buf, sizeof(buf));
-		if (strtoul(buf, NULL, 10) >= 32)
-			return true;
-		usleep(100000);
-	}
-	return false;
-}
-
 #define MTHP_64K "/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
 
@@ -1735,7 +1720,7 @@ FIXTURE_SETUP(zoo)
 	if (target_start(&self->t, variant->setup, variant->arg) || !self->t.value)
 		SKIP(return, "the target could not set up: %s", variant->needs ?: "?");
 	if (variant->ksm) {
-		if (!ksm_merged())
+		if (!ksm_wait_merged(32, 60000))
 			SKIP(return, "ksmd merged nothing in time");
 		write_file("/sys/kernel/mm/ksm/run", "0");	/* merged pages stay */
 	}

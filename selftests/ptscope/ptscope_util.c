@@ -17,6 +17,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
 #include <linux/genetlink.h>
+#include <linux/mempolicy.h>
 #include <linux/ptscope.h>
 
 #include "ptscope_util.h"
@@ -202,6 +203,46 @@ void swap_off_zram(void)
 {
 	system("swapoff /dev/zram0");
 	write_file("/sys/block/zram0/reset", "1");
+}
+
+bool ksm_wait_merged(unsigned long pages, int ms)
+{
+	char buf[32];
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < ms / 100; i++) {
+		fd = open("/sys/kernel/mm/ksm/pages_sharing", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (strtoul(buf, NULL, 10) >= pages)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+int page_node(pid_t pid, unsigned long va)
+{
+	void *page = (void *)va;
+	int status = -ENOENT;
+
+	if (syscall(SYS_move_pages, pid, 1, &page, NULL, &status, 0))
+		return -errno;
+	return status;
+}
+
+int move_page_to(pid_t pid, unsigned long va, int node)
+{
+	void *page = (void *)va;
+	int status = -ENOENT;
+
+	if (syscall(SYS_move_pages, pid, 1, &page, &node, &status, MPOL_MF_MOVE))
+		return -errno;
+	return status < 0 ? status : 0;
 }
 
 int ptscope_set_target(pid_t pid)

@@ -117,6 +117,20 @@ unsigned int kernel_release(void);
 int swap_on_zram(void);
 void swap_off_zram(void);
 
+/*
+ * Wait up to @ms for ksmd to share @pages pages or more (pages_sharing):
+ * true once it does.  The caller turns ksmd on (/sys/kernel/mm/ksm/run).
+ */
+bool ksm_wait_merged(unsigned long pages, int ms);
+
+/*
+ * The NUMA node of the frame at @va in @pid, as move_pages() finds it:
+ * -errno without NUMA (or without a page there).
+ */
+int page_node(pid_t pid, unsigned long va);
+/* Move the frame at @va in @pid to @node: 0, or -errno. */
+int move_page_to(pid_t pid, unsigned long va, int node);
+
 /* /proc/PID/smaps_rollup, in kB; Private_Clean and Private_Dirty summed. */
 struct rollup {
 	unsigned long rss, pss, pss_anon, pss_file, pss_shmem, private, swap;
