@@ -16,21 +16,24 @@ PTSCOPE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # default, or arm64).  On x86_64 NAME is "debug", "rt" (the PREEMPT_RT
 # 6.12), a series ("6.12", "6.1": the newest of that series, never an RT
 # one) or a full release ("6.1.0-56-amd64"); on arm64 it is "debug" (16 KiB
-# pages, scripts/arm64-kernel), a series or a full release of the kernels
+# pages, scripts/arm64-kernel), "debug64k" (64 KiB pages, 52-bit VA), a
+# series or a full release of the kernels
 # scripts/arm64-deps unpacked into the cache.  Sets KERNEL_ARCH,
 # KERNEL_RELEASE, KERNEL_IMAGE, KERNEL_KDIR, KERNEL_MODULES (the kernel's
 # own module tree, empty for debug) and KERNEL_MODROOT (the root that tree
 # is under, for modprobe -d).
 resolve_kernel() {
-	local name=$1 arch=${2:-x86_64} image boot=/boot rt
+	local name=$1 arch=${2:-x86_64} image boot=/boot rt pages
 
 	KERNEL_ARCH=$arch
 	KERNEL_MODROOT=/
 	case "$arch" in
 	x86_64) ;;
 	arm64)
-		if [ "$name" = debug ]; then
-			KERNEL_KDIR=$("$PTSCOPE_TOP/scripts/arm64-kernel") || return 1
+		if [ "$name" = debug ] || [ "$name" = debug64k ]; then
+			pages=16k
+			[ "$name" = debug ] || pages=64k
+			KERNEL_KDIR=$("$PTSCOPE_TOP/scripts/arm64-kernel" --pages $pages) || return 1
 			KERNEL_IMAGE=$KERNEL_KDIR/arch/arm64/boot/Image
 			KERNEL_RELEASE=$(cat "$KERNEL_KDIR/include/config/kernel.release")
 			KERNEL_MODULES=
