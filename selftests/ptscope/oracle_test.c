@@ -26,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
@@ -95,17 +96,27 @@ static unsigned long page_kb(void)
 /*
  * Folio orders a variant expects that depend on the base page: a
  * PMD-sized THP or hugetlb page (9 with 4 KiB pages, 11 with 16 KiB),
- * a 64 KiB mTHP (4 with 4 KiB pages, 2 with 16 KiB).
+ * an mTHP of mthp_sz() (4 with 4 KiB pages, 2 with 16 and 64 KiB).
  */
 #define ORDER_PMD 0x100
-#define ORDER_64K 0x101
+#define ORDER_MTHP 0x101
+
+/*
+ * The mTHP size the mthp variant asks for: 64 KiB, arm64's contiguous
+ * block with 4 KiB pages, and never less than 4 base pages (with 64 KiB
+ * pages, 64 KiB is no mTHP at all).
+ */
+static unsigned long mthp_sz(void)
+{
+	return PAGE_SZ * 4 > 64UL << 10 ? PAGE_SZ * 4 : 64UL << 10;
+}
 
 static unsigned int folio_order_wanted(unsigned int order)
 {
 	if (order == ORDER_PMD)
 		return pmd_order();
-	if (order == ORDER_64K)
-		return __builtin_ctzl((64UL << 10) / PAGE_SZ);
+	if (order == ORDER_MTHP)
+		return __builtin_ctzl(mthp_sz() / PAGE_SZ);
 	return order;
 }
 
@@ -1258,9 +1269,16 @@ static unsigned long zoo_file(void *arg)
 	int fd = open("/proc/self/exe", O_RDONLY);
 	char *priv, *shared;
 	char tmp[] = "/tmp/oracle.XXXXXX";
-	unsigned long off, len = 16 * PAGE_SZ;
+	unsigned long off, len = 16 * PAGE_SZ, priv_len;
+	struct stat st;
 
-	priv = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	/* Never past the file's end (SIGBUS): 16 pages of 64 KiB are more. */
+	if (fd < 0 || fstat(fd, &st))
+		return 0;
+	priv_len = st.st_size / PAGE_SZ * PAGE_SZ;
+	if (priv_len > len)
+		priv_len = len;
+	priv = mmap(NULL, priv_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
 	fd = mkstemp(tmp);
 	if (priv == MAP_FAILED || fd < 0 || ftruncate(fd, len))
@@ -1270,7 +1288,7 @@ static unsigned long zoo_file(void *arg)
 	close(fd);
 	if (shared == MAP_FAILED)
 		return 0;
-	read_pages(priv, len);
+	read_pages(priv, priv_len);
 	for (off = 0; off < len; off += PAGE_SZ)
 		shared[off] = 1;
 	priv[0] = 1;	/* one copy-on-write page among page-cache pages */
@@ -1571,12 +1589,17 @@ static unsigned long zoo_poison_marker(void *arg)
 	return (unsigned long)p;
 }
 
-FIXTURE(zoo) {
-	struct target t;
+/* What a zoo setup changed in the guest, to put back. */
+struct zoo_changes {
 	char saved[4][32];
-	char mthp[32], thp[64];
+	char mthp[32], thp[64], ksm_sleep[16];
 	bool swapon, ksm;
 	unsigned long hugepages_pmd, hugepages_pud;
+};
+
+FIXTURE(zoo) {
+	struct target t;
+	struct zoo_changes c;
 };
 
 FIXTURE_VARIANT(zoo) {
@@ -1605,8 +1628,8 @@ FIXTURE_VARIANT_ADD(zoo, thp_partial) { .setup = zoo_thp_partial, .folio_order =
 					.folio_map = PTSCOPE_FOLIO_MAP_PARTIAL };
 FIXTURE_VARIANT_ADD(zoo, thp_unaligned) { .setup = zoo_thp_unaligned, .folio_order = ORDER_PMD,
 					  .folio_map = PTSCOPE_FOLIO_MAP_UNALIGNED };
-FIXTURE_VARIANT_ADD(zoo, mthp_64k) { .setup = zoo_thp, .mthp = true, .needs = "mTHP",
-				     .backing = PTSCOPE_BACKING_ANON, .folio_order = ORDER_64K,
+FIXTURE_VARIANT_ADD(zoo, mthp) { .setup = zoo_thp, .mthp = true, .needs = "mTHP",
+				     .backing = PTSCOPE_BACKING_ANON, .folio_order = ORDER_MTHP,
 				     .folio_map = PTSCOPE_FOLIO_MAP_ALIGNED };
 FIXTURE_VARIANT_ADD(zoo, hugetlb_pmd) { .setup = zoo_hugetlb_pmd, .hugetlb_pmd = 2,
 				       .folio_order = ORDER_PMD };
@@ -1655,8 +1678,17 @@ static int set_hugepages(unsigned long size, unsigned long n)
 	return strtoul(value, NULL, 10) >= n ? 0 : -1;
 }
 
-#define MTHP_64K "/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+#define KSM_SLEEP "/sys/kernel/mm/ksm/sleep_millisecs"
+
+static const char *mthp_enabled(void)
+{
+	static char path[80];
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage/hugepages-%lukB/enabled",
+		 mthp_sz() >> 10);
+	return path;
+}
 
 /* Write back a setting read as "always [madvise] never": the bracketed one. */
 static void write_setting(const char *path, char *read)
@@ -1669,89 +1701,148 @@ static void write_setting(const char *path, char *read)
 	}
 }
 
+/*
+ * Everything the setup changed, put back: from the teardown, and from the
+ * setup before it skips (the harness runs no teardown then), so that a
+ * skipped variant leaves no THP, KSM, swap or hugetlb setting behind.
+ */
+static void zoo_restore(struct target *t, struct zoo_changes *c)
+{
+	unsigned int i;
+
+	if (t->pid > 0) {
+		kill(t->pid, SIGCONT);
+		target_stop(t);
+		t->pid = -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (c->saved[i][0])
+			write_file(quiet[i].path, c->saved[i]);
+	if (c->mthp[0])
+		write_setting(mthp_enabled(), c->mthp);
+	if (c->thp[0])
+		write_setting(THP_ENABLED, c->thp);
+	c->mthp[0] = '\0';
+	c->thp[0] = '\0';
+	if (c->ksm) {
+		write_file("/sys/kernel/mm/ksm/run", "2");	/* unmerge */
+		if (c->ksm_sleep[0])
+			write_file(KSM_SLEEP, c->ksm_sleep);
+	}
+	if (c->swapon)
+		swap_off_zram();
+	if (c->hugepages_pmd)
+		set_hugepages(pmd_sz(), 0);
+	if (c->hugepages_pud)
+		set_hugepages(pud_sz(), 0);
+	c->ksm = false;
+	c->swapon = false;
+	c->hugepages_pmd = 0;
+	c->hugepages_pud = 0;
+}
+
 FIXTURE_SETUP(zoo)
 {
+	char why[96];
 	unsigned int i;
 
 	memset(self, 0, sizeof(*self));
 	self->t.pid = -1;
 	for (i = 0; i < ARRAY_SIZE(quiet); i++)
-		read_file(quiet[i].path, self->saved[i], sizeof(self->saved[i]));
-	if (variant->pkey && !ON_X86)
-		SKIP(return, "protection keys are x86's PKU: ptscope reads no arm64 POE");
+		read_file(quiet[i].path, self->c.saved[i], sizeof(self->c.saved[i]));
+	if (variant->pkey && !ON_X86) {
+		snprintf(why, sizeof(why), "%s",
+			 "protection keys are x86's PKU: ptscope reads no arm64 POE");
+		goto skip;
+	}
 	if (variant->hugetlb_pmd) {
-		if (set_hugepages(pmd_sz(), variant->hugetlb_pmd))
-			SKIP(return, "cannot reserve %s hugetlb pages", size_name(pmd_sz()));
-		self->hugepages_pmd = variant->hugetlb_pmd;
+		/* 512 MiB each with 64 KiB pages: free them first. */
+		write_file("/proc/sys/vm/drop_caches", "3");
+		write_file("/proc/sys/vm/compact_memory", "1");
+		self->c.hugepages_pmd = variant->hugetlb_pmd;
+		if (set_hugepages(pmd_sz(), variant->hugetlb_pmd)) {
+			snprintf(why, sizeof(why), "cannot reserve %s hugetlb pages",
+				 size_name(pmd_sz()));
+			goto skip;
+		}
 	}
 	if (variant->hugetlb_pud) {
 		/* x86 without pdpe1gb (-cpu max has it); arm64 with 16 KiB pages: 64G */
-		if (access(hugetlb_dir(pud_sz()), F_OK))
-			SKIP(return, "no %s (PUD) hugetlb pages on this CPU and kernel",
-			     size_name(pud_sz()));
-		self->hugepages_pud = variant->hugetlb_pud;
+		if (access(hugetlb_dir(pud_sz()), F_OK)) {
+			snprintf(why, sizeof(why), "no %s (PUD) hugetlb pages here",
+				 size_name(pud_sz()));
+			goto skip;
+		}
+		self->c.hugepages_pud = variant->hugetlb_pud;
 		/* A free, aligned 1 GiB: make one if the guest's memory allows. */
 		write_file("/proc/sys/vm/drop_caches", "3");
 		write_file("/proc/sys/vm/compact_memory", "1");
-		if (set_hugepages(pud_sz(), variant->hugetlb_pud))
-			SKIP(return, "cannot reserve a %s hugetlb page in this guest",
-			     size_name(pud_sz()));
+		if (set_hugepages(pud_sz(), variant->hugetlb_pud)) {
+			snprintf(why, sizeof(why), "cannot reserve a %s hugetlb page in this guest",
+				 size_name(pud_sz()));
+			goto skip;
+		}
 	}
 	if (variant->swap) {
-		if (swap_on_zram())
-			SKIP(return, "no swap on zram");
-		self->swapon = true;
+		if (swap_on_zram()) {
+			snprintf(why, sizeof(why), "no swap on zram");
+			goto skip;
+		}
+		self->c.swapon = true;
 	}
 	if (variant->mthp) {
-		read_file(MTHP_64K, self->mthp, sizeof(self->mthp));
-		if (!self->mthp[0] || write_file(MTHP_64K, "always"))
-			SKIP(return, "no 64 KiB mTHP size (6.8+)");
-		/* PMD-sized THP off for the area: 64 KiB folios, PTE-mapped. */
-		read_file(THP_ENABLED, self->thp, sizeof(self->thp));
+		read_file(mthp_enabled(), self->c.mthp, sizeof(self->c.mthp));
+		if (!self->c.mthp[0] || write_file(mthp_enabled(), "always")) {
+			snprintf(why, sizeof(why), "no %s mTHP size (6.8+)", size_name(mthp_sz()));
+			goto skip;
+		}
+		/* PMD-sized THP off for the area: mTHP folios, PTE-mapped. */
+		read_file(THP_ENABLED, self->c.thp, sizeof(self->c.thp));
 		write_file(THP_ENABLED, "never");
 	}
 	if (variant->ksm) {
-		if (write_file("/sys/kernel/mm/ksm/sleep_millisecs", "10") ||
-		    write_file("/sys/kernel/mm/ksm/run", "1"))
-			SKIP(return, "no KSM");
-		self->ksm = true;
+		read_file(KSM_SLEEP, self->c.ksm_sleep, sizeof(self->c.ksm_sleep));
+		self->c.ksm = true;
+		if (write_file(KSM_SLEEP, "10") || write_file("/sys/kernel/mm/ksm/run", "1")) {
+			snprintf(why, sizeof(why), "no KSM");
+			goto skip;
+		}
 	}
 
-	if (target_start(&self->t, variant->setup, variant->arg) || !self->t.value)
-		SKIP(return, "the target could not set up: %s", variant->needs ?: "?");
+	/*
+	 * Where the kernel may lack what a variant needs, its setup failing
+	 * is a skip; anywhere else it is a failure, never hidden as a skip.
+	 */
+	if (target_start(&self->t, variant->setup, variant->arg) || !self->t.value) {
+		if (variant->needs) {
+			snprintf(why, sizeof(why), "the target could not set up: %s",
+				 variant->needs);
+			goto skip;
+		}
+		zoo_restore(&self->t, &self->c);
+		ASSERT_TRUE(false) TH_LOG("the target could not set up");
+	}
 	if (variant->ksm) {
-		if (!ksm_wait_merged(32, 60000))
-			SKIP(return, "ksmd merged nothing in time");
+		if (!ksm_wait_merged(32, 60000)) {
+			snprintf(why, sizeof(why), "ksmd merged nothing in time");
+			goto skip;
+		}
 		write_file("/sys/kernel/mm/ksm/run", "0");	/* merged pages stay */
 	}
 	for (i = 0; i < ARRAY_SIZE(quiet); i++)
 		write_file(quiet[i].path, quiet[i].frozen);
 	kill(self->t.pid, SIGSTOP);
+	return;
+
+skip:
+	/* The harness runs no teardown after a skip in the setup. */
+	zoo_restore(&self->t, &self->c);
+	SKIP(return, "%s", why);
 }
 
 FIXTURE_TEARDOWN(zoo)
 {
-	unsigned int i;
-
-	if (self->t.pid > 0) {
-		kill(self->t.pid, SIGCONT);
-		target_stop(&self->t);
-	}
-	for (i = 0; i < ARRAY_SIZE(quiet); i++)
-		if (self->saved[i][0])
-			write_file(quiet[i].path, self->saved[i]);
-	if (self->mthp[0])
-		write_setting(MTHP_64K, self->mthp);
-	if (self->thp[0])
-		write_setting(THP_ENABLED, self->thp);
-	if (self->ksm)
-		write_file("/sys/kernel/mm/ksm/run", "2");	/* unmerge */
-	if (self->swapon)
-		swap_off_zram();
-	if (self->hugepages_pmd)
-		set_hugepages(pmd_sz(), 0);
-	if (self->hugepages_pud)
-		set_hugepages(pud_sz(), 0);
+	zoo_restore(&self->t, &self->c);
 }
 
 TEST_F_TIMEOUT(zoo, every_field_agrees_with_the_kernel, 600)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 /* The base page, and a PMD's span (a PMD-sized THP): 4 KiB and 2 MiB on x86. */
 static unsigned long page, huge;
@@ -46,6 +47,8 @@ int main(void)
 {
 	char *anon, *zero, *shm, *file, *thp, *gone;
 	int fd = memfd_create("stat_target", 0);
+	unsigned long file_len;
+	struct stat st;
 	int ready[2];
 	pid_t child;
 	char c;
@@ -57,8 +60,17 @@ int main(void)
 	if (fd < 0 || ftruncate(fd, 32 * PAGE))
 		return 1;
 	shm = mmap(NULL, 32 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	/*
+	 * Pages of this program's file, never past its end (a read there is
+	 * SIGBUS): with 64 KiB pages 16 of them are more than the file.
+	 */
 	fd = open("/proc/self/exe", O_RDONLY);
-	file = mmap(NULL, 16 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (fd < 0 || fstat(fd, &st))
+		return 1;
+	file_len = st.st_size / PAGE * PAGE;
+	if (file_len > 16 * PAGE)
+		file_len = 16 * PAGE;
+	file = mmap(NULL, file_len, PROT_READ, MAP_PRIVATE, fd, 0);
 	thp = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	gone = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (gone == MAP_FAILED || anon == MAP_FAILED || zero == MAP_FAILED || shm == MAP_FAILED ||
@@ -70,7 +82,7 @@ int main(void)
 	touch(anon, 64 * PAGE);
 	read_pages(zero, 32 * PAGE);
 	touch(shm, 16 * PAGE);
-	read_pages(file, 16 * PAGE);
+	read_pages(file, file_len);
 	touch(thp, huge);
 	/* A whole PTE table's worth of pages, freed: the table stays, empty. */
 	gone = (char *)(((unsigned long)gone + huge - 1) & ~(huge - 1));
