@@ -44,7 +44,10 @@ unsigned int ptscope_arch_kernel_areas(struct ptscope_kernel_area *a)
  * The kernel half is not in the mm's table but in the one TTBR1_EL1 holds
  * (swapper_pg_dir; neither it nor init_mm is exported).  Its base address
  * field keeps physical address bits 51:48 in bits 5:2 where addresses are
- * 52 bits wide (phys_to_ttbr()).
+ * 52 bits wide (phys_to_ttbr()).  A 52-bit kernel without LPA2 that runs
+ * 48 bits wide points TTBR1 at the entry for the lowest 48-bit address,
+ * TTBR1_BADDR_4852_OFFSET into the table (offset_ttbr1); the walk indexes
+ * with pgd_index(), which counts from the table's start.
  */
 pgd_t *ptscope_arch_kernel_pgd(struct mm_struct *mm)
 {
@@ -55,6 +58,9 @@ pgd_t *ptscope_arch_kernel_pgd(struct mm_struct *mm)
 	pa = (ttbr & GENMASK_ULL(47, 6)) | ((ttbr & GENMASK_ULL(5, 2)) << 46);
 #else
 	pa = ttbr & GENMASK_ULL(47, 1);
+#endif
+#if defined(CONFIG_ARM64_VA_BITS_52) && !defined(CONFIG_ARM64_LPA2)
+	pa &= ~(phys_addr_t)TTBR1_BADDR_4852_OFFSET;
 #endif
 	return (pgd_t *)__va(pa);
 }

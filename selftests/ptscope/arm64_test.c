@@ -15,7 +15,9 @@
  *   clean figures and kpagecount;
  * - the levels TRANSLATE walks: as many as the kernel uses for the user
  *   address width it lays out and the page size, each entry at the index
- *   the address selects.
+ *   the address selects;
+ * - the kernel half, reached through TTBR1: every range the kernel's own
+ *   ptdump shows mapped lies in a top-level entry `ptscope kernel` lists.
  *
  * Write, dirty and the levels hold on x86-64 as well and run there; the
  * contiguous bit, MTE and BTI skip elsewhere.
@@ -687,6 +689,89 @@ TEST(translate_walks_the_levels_the_kernel_uses)
 	write_page(high);
 	check_levels(_metadata, (unsigned long)high);
 	munmap(high, PAGE_SZ);
+}
+
+/* The kernel half */
+
+#define PTDUMP "/sys/kernel/debug/kernel_page_tables"
+
+struct range {
+	unsigned long start, last;
+};
+
+/* The top-level entries `ptscope kernel -j` lists, in order; their count. */
+static int kernel_entries(struct range *r, int max)
+{
+	char *out = run_output("ptscope kernel -j"), *p;
+	unsigned long start, end;
+	int n = 0;
+
+	if (!out)
+		return -1;
+	for (p = out; n < max && (p = strstr(p, "\"start\":\"")); p++) {
+		if (sscanf(p, "\"start\":\"%lx\",\"end\":\"%lx\"", &start, &end) == 2)
+			r[n++] = (struct range){ start, end - 1 };
+	}
+	free(out);
+	return n;
+}
+
+/* The entry of @r that holds @va, or @n. */
+static int entry_of(const struct range *r, int n, unsigned long va)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].start <= va && va <= r[i].last)
+			break;
+	return i;
+}
+
+/*
+ * arm64's ptdump (PTDUMP_DEBUGFS) prints a line for each range of like
+ * mappings and nothing for unmapped ones.  Each must lie in entries ptscope
+ * lists: an entry it misses, or a table read at the wrong place (a 52-bit
+ * kernel running 48 bits wide points TTBR1 into the middle of its table),
+ * leaves a range uncovered.  The converse need not hold: a top-level entry
+ * may point at tables with nothing mapped in them.
+ */
+TEST(kernel_half_covers_what_ptdump_shows)
+{
+	struct range entries[1024];
+	unsigned long start, end, va;
+	int n, i, lines = 0, uncovered = 0;
+	char line[512];
+	FILE *f;
+
+	if (ON_X86)
+		SKIP(return, "x86's ptdump prints unmapped ranges too: arm64 only");
+	f = fopen(PTDUMP, "r");
+	if (!f)
+		SKIP(return, "%s: %s (no CONFIG_PTDUMP_DEBUGFS)", PTDUMP, strerror(errno));
+	n = kernel_entries(entries, ARRAY_SIZE(entries));
+	ASSERT_LT(0, n) TH_LOG("ptscope kernel lists no entry");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "0x%lx-0x%lx", &start, &end) != 2)
+			continue;
+		lines++;
+		/* Both ends, and each top-level entry's worth in between. */
+		for (va = start; va - start <= end - 1 - start;) {
+			i = entry_of(entries, n, va);
+			if (i == n) {
+				if (uncovered++ < 5)
+					TH_LOG("%#lx (ptdump: %.*s) is in no entry ptscope lists",
+					       va, (int)strcspn(line, "\n"), line);
+				break;
+			}
+			if (entries[i].last >= end - 1 || entries[i].last == ~0UL)
+				break;
+			va = entries[i].last + 1;
+		}
+	}
+	fclose(f);
+	ksft_print_msg("%d ptdump ranges, %d top-level entries\n", lines, n);
+	EXPECT_LT(0, lines);
+	EXPECT_EQ(0, uncovered);
 }
 
 TEST_HARNESS_MAIN
