@@ -244,29 +244,6 @@ static unsigned long cont_size(void)
 	}
 }
 
-static void read_setting(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (f && !fgets(buf, len, f))
-		buf[0] = '\0';
-	if (f)
-		fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Write back a setting read as "always [madvise] never": the bracketed one. */
-static void restore_setting(const char *path, char *saved)
-{
-	char *open = strchr(saved, '['), *close = open ? strchr(open, ']') : NULL;
-
-	if (close) {
-		*close = '\0';
-		write_file(path, open + 1);
-	}
-}
-
 FIXTURE(cont) {
 	char mthp_path[128];
 	char mthp[64], thp[64];
@@ -295,11 +272,11 @@ FIXTURE_SETUP(cont)
 		SKIP(return, "no %s mTHP size (6.8+): no contiguous anonymous mappings",
 		     size_name(cont_size()));
 	/* PMD-sized THP off: the area's folios are the block's size, or pages. */
-	read_setting(THP "enabled", self->thp, sizeof(self->thp));
+	read_file(THP "enabled", self->thp, sizeof(self->thp));
 	if (self->thp[0])
 		write_file(THP "enabled", "never");
 	if (have_mthp) {
-		read_setting(self->mthp_path, self->mthp, sizeof(self->mthp));
+		read_file(self->mthp_path, self->mthp, sizeof(self->mthp));
 		ASSERT_EQ(0, write_file(self->mthp_path, variant->mthp ? "always" : "never"));
 	}
 	self->len = 8 * cont_size();

@@ -964,17 +964,6 @@ static const struct {
 	{ "/proc/sys/kernel/numa_balancing", "0" },
 };
 
-static void read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
-
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 /*
  * The order of the folio holding @pfn, from kpageflags: a compound head and
  * the tails after it.  @cache keeps the last folio found.
@@ -1690,17 +1679,6 @@ static const char *mthp_enabled(void)
 	return path;
 }
 
-/* Write back a setting read as "always [madvise] never": the bracketed one. */
-static void write_setting(const char *path, char *read)
-{
-	char *open = strchr(read, '['), *close = open ? strchr(open, ']') : NULL;
-
-	if (close) {
-		*close = '\0';
-		write_file(path, open + 1);
-	}
-}
-
 /*
  * Everything the setup changed, put back: from the teardown, and from the
  * setup before it skips (the harness runs no teardown then), so that a
@@ -1719,9 +1697,9 @@ static void zoo_restore(struct target *t, struct zoo_changes *c)
 		if (c->saved[i][0])
 			write_file(quiet[i].path, c->saved[i]);
 	if (c->mthp[0])
-		write_setting(mthp_enabled(), c->mthp);
+		restore_setting(mthp_enabled(), c->mthp);
 	if (c->thp[0])
-		write_setting(THP_ENABLED, c->thp);
+		restore_setting(THP_ENABLED, c->thp);
 	c->mthp[0] = '\0';
 	c->thp[0] = '\0';
 	if (c->ksm) {

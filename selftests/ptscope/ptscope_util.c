@@ -176,6 +176,27 @@ int write_file(const char *path, const char *s)
 	return ret;
 }
 
+void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+void restore_setting(const char *path, char *saved)
+{
+	char *open = strchr(saved, '['), *close = open ? strchr(open, ']') : NULL;
+
+	if (close) {
+		*close = '\0';
+		write_file(path, open + 1);
+	}
+}
+
 unsigned int kernel_release(void)
 {
 	struct utsname u;

@@ -102,6 +102,13 @@ pid_t spawn_target(const char *path, int *in, char *line, size_t len);
 
 /* Write @s to the file at @path (sysfs, procfs): 0 or -errno. */
 int write_file(const char *path, const char *s);
+/* Its first line, without the newline, into @buf; "" if unreadable. */
+void read_file(const char *path, char *buf, size_t len);
+/*
+ * Write back a setting read as "always [madvise] never": the bracketed one
+ * (@saved is cut there).
+ */
+void restore_setting(const char *path, char *saved);
 
 /*
  * The running kernel's release as (major << 8) | minor, e.g.

@@ -322,28 +322,12 @@ TEST_F_TIMEOUT(long_running, malformed_and_random_messages, 3600)
 	ksft_print_msg("messages fuzzed: %lu (seed fixed), replies read: %lu\n", n, replies);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
 static long read_long(const char *path)
 {
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY);
+	char buf[32];
 
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return atol(buf);
+	read_file(path, buf, sizeof(buf));
+	return buf[0] ? atol(buf) : -1;
 }
 
 FIXTURE(fault_injection) {
@@ -371,16 +355,16 @@ FIXTURE_SETUP(fault_injection)
 		SKIP(return, "no %s in this kernel (the debug kernel has it)", variant->name);
 	/* Only tasks that ask for it, sleeping allocations included. */
 	snprintf(path, sizeof(path), "%s/task-filter", self->dir);
-	ASSERT_EQ(0, write_str(path, "Y"));
+	ASSERT_EQ(0, write_file(path, "Y"));
 	snprintf(path, sizeof(path), "%s/ignore-gfp-wait", self->dir);
-	ASSERT_EQ(0, write_str(path, "N"));
+	ASSERT_EQ(0, write_file(path, "N"));
 	/* Often enough to hit most paths, rarely enough that some answers complete. */
 	snprintf(path, sizeof(path), "%s/probability", self->dir);
-	ASSERT_EQ(0, write_str(path, "5"));
+	ASSERT_EQ(0, write_file(path, "5"));
 	snprintf(path, sizeof(path), "%s/verbose", self->dir);
-	ASSERT_EQ(0, write_str(path, "0"));
+	ASSERT_EQ(0, write_file(path, "0"));
 	snprintf(path, sizeof(path), "%s/times", self->dir);
-	ASSERT_EQ(0, write_str(path, "1000000"));
+	ASSERT_EQ(0, write_file(path, "1000000"));
 }
 
 FIXTURE_TEARDOWN(fault_injection)
@@ -388,7 +372,7 @@ FIXTURE_TEARDOWN(fault_injection)
 	char path[128];
 
 	snprintf(path, sizeof(path), "%s/probability", self->dir);
-	write_str(path, "0");
+	write_file(path, "0");
 }
 
 TEST_F_TIMEOUT(fault_injection, allocation_failures_end_queries_cleanly, 3600)
@@ -411,10 +395,14 @@ TEST_F_TIMEOUT(fault_injection, allocation_failures_end_queries_cleanly, 3600)
 		/* The family id is looked up once, before anything may fail. */
 		if (query(0, target, 0x10000))
 			_exit(1);
-		for (i = 0; i < n; i++) {
-			write_str("/proc/self/make-it-fail", "1");
+		/*
+		 * n queries, and more until a fault lands: with 64 KiB pages a
+		 * query allocates few pages, and n of them may draw none.
+		 */
+		for (i = 0; i < n || (i < 20 * n && read_long(times_path) == before); i++) {
+			write_file("/proc/self/make-it-fail", "1");
 			ret = query(i, target, 0x10000);
-			write_str("/proc/self/make-it-fail", "0");
+			write_file("/proc/self/make-it-fail", "0");
 			/* ENFILE: the socket itself could not be allocated. */
 			if (ret && ret != -ENOMEM && ret != -ENOBUFS && ret != -EMSGSIZE &&
 			    ret != -ENFILE) {
@@ -425,7 +413,7 @@ TEST_F_TIMEOUT(fault_injection, allocation_failures_end_queries_cleanly, 3600)
 			failed += !!ret;
 		}
 		fprintf(stderr, "# %lu queries: %lu complete, %lu failed cleanly\n",
-			n, ok, failed);
+			i, ok, failed);
 		_exit(bad ? 1 : 0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -444,8 +432,8 @@ static int kmemleak_ptscope_leaks(void)
 
 	if (access("/sys/kernel/debug/kmemleak", F_OK))
 		return 0;
-	write_str("/sys/kernel/debug/kmemleak", "scan");
-	write_str("/sys/kernel/debug/kmemleak", "scan");
+	write_file("/sys/kernel/debug/kmemleak", "scan");
+	write_file("/sys/kernel/debug/kmemleak", "scan");
 	report = run_output("cat /sys/kernel/debug/kmemleak");
 	if (!report)
 		return -1;
