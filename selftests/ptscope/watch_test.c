@@ -1028,47 +1028,48 @@ static pid_t start_churn(void)
 	}
 }
 
-/* The receive drops /proc/net/netlink counts for the socket of @portid, or -1. */
-static long netlink_drops(pid_t portid)
+/*
+ * Column @column of /proc/net/netlink for the socket of @portid, or -1:
+ * sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode.
+ */
+#define NETLINK_RMEM 4
+#define NETLINK_DROPS 8
+
+static long netlink_column(pid_t portid, int column)
 {
-	char line[256];
-	long drops = -1;
-	unsigned int pid;
+	char line[256], *word, *at;
+	long value = -1;
+	int i;
 	FILE *f;
 
 	f = fopen("/proc/net/netlink", "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-		if (sscanf(line, "%*s %*d %u %*s %*d %*d %*s %*d %ld", &pid, &drops) == 2 &&
-		    pid == (unsigned int)portid)
-			break;
-		drops = -1;
+	while (value < 0 && fgets(line, sizeof(line), f)) {
+		at = line;
+		for (i = 0; (word = strsep(&at, " \t\n")); ) {
+			if (!*word)
+				continue;
+			if (i == 2 && strtol(word, NULL, 10) != portid)
+				break;
+			if (i++ == column) {
+				value = strtol(word, NULL, 10);
+				break;
+			}
+		}
 	}
 	fclose(f);
-	return drops;
+	return value;
 }
 
-/* The bytes queued on the receive side of @portid's socket, or -1. */
+static long netlink_drops(pid_t portid)
+{
+	return netlink_column(portid, NETLINK_DROPS);
+}
+
 static long netlink_rmem(pid_t portid)
 {
-	char line[256];
-	long rmem = -1;
-	unsigned int pid;
-	FILE *f;
-
-	f = fopen("/proc/net/netlink", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %*d %u %*s %ld", &pid, &rmem) == 2 &&
-		    pid == (unsigned int)portid)
-			break;
-		rmem = -1;
-	}
-	fclose(f);
-	return rmem;
+	return netlink_column(portid, NETLINK_RMEM);
 }
 
 /* Wait up to @ms for the drops of @portid to pass @above: the new count, or -1. */
