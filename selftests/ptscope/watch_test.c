@@ -831,14 +831,16 @@ TEST_F_TIMEOUT(promote, collapse_promotes, 120)
 }
 
 /*
- * The flood: FLOOD_BYTES faulted and half zapped FLOOD_ROUNDS times.  Sized
- * in bytes, not pages: with 16 KiB or 64 KiB pages the same page count is
- * 4 or 16 times the memory and the time, and still far more events than
- * the module's ring and the socket hold.
+ * The flood: FLOOD_PAGES pages faulted and half zapped FLOOD_ROUNDS times,
+ * 65,536 unmappings whatever the page size: far more events than the
+ * module's ring (512) and a socket's default buffer hold.  Few pages and
+ * many rounds keep the memory and the time small with 16 and 64 KiB pages
+ * (8 MiB of 4 KiB pages, 128 MiB of 64 KiB ones); 32 MiB churned 32 times
+ * gave 64 KiB pages too few events to drop any.
  */
-#define FLOOD_BYTES (32UL << 20)
-#define FLOOD_PAGES (FLOOD_BYTES / PAGE_SZ)
-#define FLOOD_ROUNDS 32
+#define FLOOD_PAGES 2048UL
+#define FLOOD_ROUNDS 64
+#define FLOOD_BYTES (FLOOD_PAGES * PAGE_SZ)
 
 static unsigned long setup_flood(void *arg)
 {
