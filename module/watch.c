@@ -403,7 +403,14 @@ static void flush_change(struct ptscope_watch *w)
 	w->unsent++;
 }
 
-/* Page @va held @old (NULL: nothing) and holds @new now. */
+/*
+ * Page @va held @old (NULL: nothing) and holds @new now.  A change goes on
+ * while both follow on from the page before.  A promotion goes on while
+ * the huge page does: the base pages it replaced were scattered, and one
+ * event for each physically contiguous piece of them was up to 8192 events
+ * for one collapse (64 KiB pages), more than the ring holds.  Its "before"
+ * is the first page's, as every event's is.
+ */
 static void note_page(struct ptscope_watch *w, unsigned long va, u8 cause, void *old, void *new)
 {
 	struct watch_change *c = &w->change;
@@ -415,7 +422,8 @@ static void note_page(struct ptscope_watch *w, unsigned long va, u8 cause, void 
 	if (event < 0)
 		return;
 	if (w->have_change && c->event == event && c->cause == cause && c->end == va &&
-	    sh_next(c->last_old) == old && sh_next(c->last_new) == new) {
+	    (sh_next(c->last_old) == old || event == PTSCOPE_EVENT_PROMOTED) &&
+	    sh_next(c->last_new) == new) {
 		c->end += PAGE_SIZE;
 		c->last_old = old;
 		c->last_new = new;
