@@ -1596,7 +1596,7 @@ FIXTURE_VARIANT(zoo) {
 	void *arg;
 	const char *needs;	/* what the kernel must offer, for the skip */
 	unsigned long hugetlb_pmd, hugetlb_pud;
-	bool swap, ksm, mthp;
+	bool swap, ksm, mthp, thp;	/* thp: transparent huge pages needed */
 	/* What the area's first page is, where the variant makes it so (0: any) */
 	unsigned int backing, folio_order, mapcount, pkey, folio_map;
 	unsigned int flags;	/* it has these flags, at least */
@@ -1611,11 +1611,14 @@ FIXTURE_VARIANT_ADD(zoo, file_private_and_shared) { .setup = zoo_file };
 FIXTURE_VARIANT_ADD(zoo, shmem) { .setup = zoo_shmem, .backing = PTSCOPE_BACKING_SHMEM,
 				  .mapcount = 1 };
 FIXTURE_VARIANT_ADD(zoo, thp) { .setup = zoo_thp };
-FIXTURE_VARIANT_ADD(zoo, thp_pte_mapped) { .setup = zoo_thp_pte_mapped, .folio_order = ORDER_PMD,
+FIXTURE_VARIANT_ADD(zoo, thp_pte_mapped) { .setup = zoo_thp_pte_mapped, .thp = true,
+					   .folio_order = ORDER_PMD,
 					   .folio_map = PTSCOPE_FOLIO_MAP_ALIGNED };
-FIXTURE_VARIANT_ADD(zoo, thp_partial) { .setup = zoo_thp_partial, .folio_order = ORDER_PMD,
+FIXTURE_VARIANT_ADD(zoo, thp_partial) { .setup = zoo_thp_partial, .thp = true,
+					.folio_order = ORDER_PMD,
 					.folio_map = PTSCOPE_FOLIO_MAP_PARTIAL };
-FIXTURE_VARIANT_ADD(zoo, thp_unaligned) { .setup = zoo_thp_unaligned, .folio_order = ORDER_PMD,
+FIXTURE_VARIANT_ADD(zoo, thp_unaligned) { .setup = zoo_thp_unaligned, .thp = true,
+					  .folio_order = ORDER_PMD,
 					  .folio_map = PTSCOPE_FOLIO_MAP_UNALIGNED };
 FIXTURE_VARIANT_ADD(zoo, mthp) { .setup = zoo_thp, .mthp = true, .needs = "mTHP",
 				     .backing = PTSCOPE_BACKING_ANON, .folio_order = ORDER_MTHP,
@@ -1731,6 +1734,10 @@ FIXTURE_SETUP(zoo)
 	if (variant->pkey && !ON_X86) {
 		snprintf(why, sizeof(why), "%s",
 			 "protection keys are x86's PKU: ptscope reads no arm64 POE");
+		goto skip;
+	}
+	if (variant->thp && access("/sys/kernel/mm/transparent_hugepage", F_OK)) {
+		snprintf(why, sizeof(why), "no transparent huge pages in this kernel");
 		goto skip;
 	}
 	if (variant->hugetlb_pmd) {
