@@ -1742,8 +1742,7 @@ FIXTURE_SETUP(zoo)
 	}
 	if (variant->hugetlb_pmd) {
 		/* 512 MiB each with 64 KiB pages: free them first. */
-		write_file("/proc/sys/vm/drop_caches", "3");
-		write_file("/proc/sys/vm/compact_memory", "1");
+		free_memory_blocks();
 		self->c.hugepages_pmd = variant->hugetlb_pmd;
 		if (set_hugepages(pmd_sz(), variant->hugetlb_pmd)) {
 			snprintf(why, sizeof(why), "cannot reserve %s hugetlb pages",
@@ -1760,8 +1759,7 @@ FIXTURE_SETUP(zoo)
 		}
 		self->c.hugepages_pud = variant->hugetlb_pud;
 		/* A free, aligned 1 GiB: make one if the guest's memory allows. */
-		write_file("/proc/sys/vm/drop_caches", "3");
-		write_file("/proc/sys/vm/compact_memory", "1");
+		free_memory_blocks();
 		if (set_hugepages(pud_sz(), variant->hugetlb_pud)) {
 			snprintf(why, sizeof(why), "cannot reserve a %s hugetlb page in this guest",
 				 size_name(pud_sz()));

@@ -187,6 +187,12 @@ void read_file(const char *path, char *buf, size_t len)
 		close(fd);
 }
 
+void free_memory_blocks(void)
+{
+	write_file("/proc/sys/vm/drop_caches", "3");
+	write_file("/proc/sys/vm/compact_memory", "1");
+}
+
 void restore_setting(const char *path, char *saved)
 {
 	char *open = strchr(saved, '['), *close = open ? strchr(open, ']') : NULL;

@@ -109,6 +109,11 @@ void read_file(const char *path, char *buf, size_t len);
  * (@saved is cut there).
  */
 void restore_setting(const char *path, char *saved);
+/*
+ * Page cache dropped and memory compacted: the best chance of a free
+ * PMD- or PUD-sized block (512 MiB and 4 TiB with 64 KiB pages).
+ */
+void free_memory_blocks(void);
 
 /*
  * The running kernel's release as (major << 8) | minor, e.g.

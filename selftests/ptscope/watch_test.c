@@ -758,10 +758,8 @@ FIXTURE_SETUP(promote)
 	 * pages), made before the watch starts: compaction moves the area's
 	 * pages, and an event each would fill the ring before the collapse.
 	 */
-	if (!variant->khugepaged) {
-		write_file("/proc/sys/vm/drop_caches", "3");
-		write_file("/proc/sys/vm/compact_memory", "1");
-	}
+	if (!variant->khugepaged)
+		free_memory_blocks();
 	ASSERT_EQ(0, watch_open(&self->w, self->target.pid, self->va, self->va + pmd_sz(), NULL));
 	/* Room for the events of the pages written before, and then some. */
 	setsockopt(mnl_socket_get_fd(self->w.sock), SOL_SOCKET, SO_RCVBUFFORCE,
